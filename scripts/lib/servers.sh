@@ -1,0 +1,161 @@
+# shellcheck shell=bash
+# Local servers for the end-to-end tests: moto_server (a DynamoDB that checks
+# SigV4 signatures) and tests/support/fault_front.py (fault injection in front
+# of it). Source this file from a script running under `set -euo pipefail`
+# *without* job control (no `set -m`), then:
+#
+#   trap stop_servers EXIT
+#   ensure_moto_venv "$venv"
+#   port=$(free_port)
+#   start_moto "$venv" "$port" "$logs/moto.log"      # sets MOTO_URL
+#   start_front "$venv" "$MOTO_URL" "$logs/front.log" # sets FRONT_URL
+#
+# Every wait is bounded; a server that does not come up fails loudly with the
+# tail of its log.
+
+SERVERS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SERVERS_REQUIREMENTS="$SERVERS_ROOT/tests/support/requirements.txt"
+_SERVERS_PGIDS=()
+
+_servers_say() { echo "servers: $*" >&2; }
+
+_servers_fail() {
+  # $1 = message, $2 = log file to show
+  _servers_say "ERROR: $1"
+  if [[ -n "${2:-}" && -f "$2" ]]; then
+    _servers_say "last lines of $2:"
+    tail -n 30 "$2" >&2 || true
+  fi
+  return 1
+}
+
+# ensure_moto_venv DIR: a venv at DIR holding exactly the pinned requirements.
+ensure_moto_venv() {
+  local dir="$1" python="${PYTHON:-python3}"
+  # pip freeze prints the same `name==version` lines the file holds; compare
+  # case-insensitively and ignore comments, blank lines and order.
+  if [[ -x "$dir/bin/moto_server" ]] &&
+    diff -q <(grep -Ev '^[[:space:]]*(#|$)' "$SERVERS_REQUIREMENTS" | tr '[:upper:]' '[:lower:]' | sort) \
+      <("$dir/bin/pip" freeze 2>/dev/null | tr '[:upper:]' '[:lower:]' | sort) >/dev/null; then
+    _servers_say "moto venv $dir is up to date"
+    return 0
+  fi
+  # Recreate rather than install over: leftovers from older pins would make
+  # the freeze differ forever and the venv would be rebuilt on every run.
+  _servers_say "creating moto venv $dir with $("$python" --version 2>&1) (~15 s)"
+  "$python" -m venv --clear "$dir"
+  "$dir/bin/pip" install --quiet --disable-pip-version-check --no-input \
+    -r "$SERVERS_REQUIREMENTS"
+  _servers_say "moto venv $dir ready (moto $("$dir/bin/python" -c 'import moto; print(moto.__version__)'))"
+}
+
+# free_port: a TCP port on 127.0.0.1 that was free a moment ago.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# _servers_spawn LOG CMD...: run CMD in its own session and process group,
+# output to LOG; sets _SERVERS_LAST_PID (= its process group id).
+_servers_spawn() {
+  local log="$1"
+  shift
+  # Without job control the background child is not a group leader, so
+  # setsid calls setsid() in place instead of forking: $! is the group id.
+  setsid "$@" >"$log" 2>&1 </dev/null &
+  _SERVERS_LAST_PID=$!
+  _SERVERS_PGIDS+=("$_SERVERS_LAST_PID")
+}
+
+# _servers_check_group PID LOG: fail unless PID is alive and leads its group
+# (i.e. stop_servers will be able to reach it).
+_servers_check_group() {
+  local pid="$1" log="$2" pgid
+  pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') || true
+  if [[ "$pgid" != "$pid" ]]; then
+    _servers_fail "process $pid is gone or not a group leader (job control on?)" "$log"
+  fi
+}
+
+# start_moto VENV_DIR PORT LOGFILE: moto_server on 127.0.0.1:PORT; sets MOTO_URL.
+start_moto() {
+  local venv="$1" port="$2" log="$3" pid started=$SECONDS
+  # Otherwise a server already on that port would pass the readiness probe
+  # while ours is still failing to bind.
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    _servers_fail "port $port is already in use"
+    return 1
+  fi
+  _servers_say "starting moto_server on 127.0.0.1:$port (log $log)"
+  _servers_spawn "$log" "$venv/bin/moto_server" -H 127.0.0.1 -p "$port"
+  pid=$_SERVERS_LAST_PID
+  # /moto-api/config is cheap and does not count against moto's auth budget.
+  # 300 x 0.1 s (+ curl time) bounds the wait at ~30 s; it takes ~0.5 s here.
+  local i
+  for ((i = 0; i < 300; i++)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      _servers_fail "moto_server exited during start-up" "$log"
+      return 1
+    fi
+    if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/moto-api/config"; then
+      # Something else could own the port: make sure it is our process.
+      _servers_check_group "$pid" "$log" || return 1
+      MOTO_URL="http://127.0.0.1:$port"
+      _servers_say "moto_server ready at $MOTO_URL after $((SECONDS - started)) s"
+      return 0
+    fi
+    sleep 0.1
+  done
+  _servers_fail "moto_server not answering on port $port after 30 s" "$log"
+}
+
+# start_front VENV_DIR UPSTREAM_URL LOGFILE: fault_front.py on a free port;
+# sets FRONT_URL.
+start_front() {
+  local venv="$1" upstream="$2" log="$3" pid line i
+  _servers_say "starting fault front for $upstream (log $log)"
+  _servers_spawn "$log" "$venv/bin/python" -u "$SERVERS_ROOT/tests/support/fault_front.py" \
+    --upstream "$upstream" --port 0
+  pid=$_SERVERS_LAST_PID
+  for ((i = 0; i < 100; i++)); do # ~10 s
+    line=$(grep -m1 -o 'listening on 127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null) || true
+    if [[ -n "$line" ]]; then
+      _servers_check_group "$pid" "$log" || return 1
+      FRONT_URL="http://${line#listening on }"
+      _servers_say "fault front ready at $FRONT_URL"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      _servers_fail "fault front exited during start-up" "$log"
+      return 1
+    fi
+    sleep 0.1
+  done
+  _servers_fail "fault front did not report its port within 10 s" "$log"
+}
+
+# stop_servers: TERM every group started above, KILL what is left after ~3 s.
+# Idempotent, never fails: meant for `trap stop_servers EXIT`.
+stop_servers() {
+  local pgid i alive
+  ((${#_SERVERS_PGIDS[@]})) || return 0
+  for pgid in "${_SERVERS_PGIDS[@]}"; do
+    kill -TERM -- "-$pgid" 2>/dev/null || true
+  done
+  for ((i = 0; i < 30; i++)); do
+    alive=0
+    for pgid in "${_SERVERS_PGIDS[@]}"; do
+      if kill -0 -- "-$pgid" 2>/dev/null; then alive=1; fi
+    done
+    ((alive)) || break
+    sleep 0.1
+  done
+  for pgid in "${_SERVERS_PGIDS[@]}"; do
+    if kill -KILL -- "-$pgid" 2>/dev/null; then
+      _servers_say "process group $pgid ignored TERM; killed"
+    fi
+    wait "$pgid" 2>/dev/null || true # reap; the process is gone, so no wait
+  done
+  _servers_say "stopped ${#_SERVERS_PGIDS[@]} server(s)"
+  _SERVERS_PGIDS=()
+  return 0
+}

@@ -1,0 +1,229 @@
+//! When to try a DynamoDB read again, and how long to wait: capped
+//! exponential backoff with full jitter inside an overall deadline.
+//!
+//! The loop is generic over the attempt, the clock and the randomness, so it
+//! is tested on the host with a fake clock and no sleeping.
+
+use std::future::Future;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (AWS's standard mode uses 3).
+    pub max_attempts: u32,
+    /// Longest one attempt may take, connect to last body byte.
+    pub attempt_timeout: Duration,
+    /// Longest all attempts and waits together may take.
+    pub deadline: Duration,
+    /// Backoff before retry n is uniform in [0, min(max_delay, base_delay × 2ⁿ⁻¹)].
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            attempt_timeout: Duration::from_millis(2_000),
+            deadline: Duration::from_millis(5_000),
+            base_delay: Duration::from_millis(50),
+            max_delay: Duration::from_millis(1_000),
+        }
+    }
+}
+
+/// What the retry loop needs to know about a failure.
+pub trait Retryable {
+    fn is_retryable(&self) -> bool;
+}
+
+/// Time as the runtime provides it: a millisecond clock and a timer.
+pub trait Clock {
+    fn now_millis(&self) -> f64;
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()>;
+}
+
+impl RetryPolicy {
+    /// Full jitter: `unit` is a uniform random number in [0, 1).
+    pub fn backoff(&self, retry: u32, unit: f64) -> Duration {
+        let exponent = retry.saturating_sub(1).min(20);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_delay);
+        ceiling.mul_f64(unit.clamp(0.0, 1.0))
+    }
+
+    /// Runs `attempt(n, timeout)` until it succeeds, fails for good, runs out
+    /// of attempts or would pass the deadline. Returns the result and the
+    /// number of attempts made.
+    pub async fn run<T, E, F, Fut>(
+        &self,
+        clock: &impl Clock,
+        mut random: impl FnMut() -> f64,
+        mut attempt: F,
+    ) -> (Result<T, E>, u32)
+    where
+        E: Retryable,
+        F: FnMut(u32, Duration) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let start = clock.now_millis();
+        let deadline_ms = self.deadline.as_secs_f64() * 1000.0;
+        let mut n = 1;
+        loop {
+            let elapsed = (clock.now_millis() - start).max(0.0);
+            let remaining = Duration::from_secs_f64(((deadline_ms - elapsed) / 1000.0).max(0.001));
+            let result = attempt(n, self.attempt_timeout.min(remaining)).await;
+            let error = match result {
+                Ok(value) => return (Ok(value), n),
+                Err(error) => error,
+            };
+            if !error.is_retryable() || n >= self.max_attempts {
+                return (Err(error), n);
+            }
+            let delay = self.backoff(n, random());
+            let elapsed = (clock.now_millis() - start).max(0.0);
+            // Waiting only to be cut off by the deadline helps nobody.
+            if elapsed + delay.as_secs_f64() * 1000.0 >= deadline_ms {
+                return (Err(error), n);
+            }
+            clock.sleep(delay).await;
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use std::cell::{Cell, RefCell};
+
+    use super::*;
+
+    /// A clock that advances only when slept on or told to.
+    #[derive(Default)]
+    struct FakeClock {
+        now: Cell<f64>,
+        sleeps: RefCell<Vec<Duration>>,
+    }
+
+    impl Clock for FakeClock {
+        fn now_millis(&self) -> f64 {
+            self.now.get()
+        }
+        async fn sleep(&self, duration: Duration) {
+            self.sleeps.borrow_mut().push(duration);
+            self.now.set(self.now.get() + duration.as_secs_f64() * 1000.0);
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Failure {
+        Transient,
+        Final,
+    }
+
+    impl Retryable for Failure {
+        fn is_retryable(&self) -> bool {
+            *self == Failure::Transient
+        }
+    }
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        futures_executor_lite(future)
+    }
+
+    /// The futures here never wait on anything real, so polling once
+    /// with a no-op waker finishes them.
+    fn futures_executor_lite<F: Future>(future: F) -> F::Output {
+        use std::task::{Context, Poll, Waker};
+        let mut future = std::pin::pin!(future);
+        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(output) => output,
+            Poll::Pending => panic!("test future waited on something"),
+        }
+    }
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 3,
+            attempt_timeout: Duration::from_millis(1000),
+            deadline: Duration::from_millis(5000),
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(250),
+        }
+    }
+
+    #[test]
+    fn backoff_is_capped_exponential_with_full_jitter() {
+        let p = policy();
+        assert_eq!(p.backoff(1, 1.0), Duration::from_millis(100));
+        assert_eq!(p.backoff(2, 1.0), Duration::from_millis(200));
+        assert_eq!(p.backoff(3, 1.0), Duration::from_millis(250));
+        assert_eq!(p.backoff(30, 1.0), Duration::from_millis(250));
+        assert_eq!(p.backoff(2, 0.5), Duration::from_millis(100));
+        assert_eq!(p.backoff(2, 0.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn retries_transient_failures_then_succeeds() {
+        let clock = FakeClock::default();
+        let calls = Cell::new(0);
+        let (result, attempts) = block_on(policy().run(&clock, || 0.5, |_, _| {
+            calls.set(calls.get() + 1);
+            let outcome = if calls.get() < 3 { Err(Failure::Transient) } else { Ok("item") };
+            async move { outcome }
+        }));
+        assert_eq!(result, Ok("item"));
+        assert_eq!(attempts, 3);
+        assert_eq!(*clock.sleeps.borrow(), [Duration::from_millis(50), Duration::from_millis(100)]);
+    }
+
+    #[test]
+    fn stops_at_the_attempt_limit() {
+        let clock = FakeClock::default();
+        let (result, attempts) =
+            block_on(policy().run(&clock, || 0.5, |_, _| async { Err::<(), _>(Failure::Transient) }));
+        assert_eq!(result, Err(Failure::Transient));
+        assert_eq!(attempts, 3);
+    }
+
+    #[test]
+    fn never_retries_a_final_failure() {
+        let clock = FakeClock::default();
+        let (result, attempts) =
+            block_on(policy().run(&clock, || 0.5, |_, _| async { Err::<(), _>(Failure::Final) }));
+        assert_eq!(result, Err(Failure::Final));
+        assert_eq!(attempts, 1);
+        assert!(clock.sleeps.borrow().is_empty());
+    }
+
+    #[test]
+    fn attempts_share_the_deadline() {
+        let clock = FakeClock::default();
+        let p = RetryPolicy { max_attempts: 10, deadline: Duration::from_millis(1500), ..policy() };
+        let timeouts = RefCell::new(Vec::new());
+        let (result, attempts) = block_on(p.run(&clock, || 0.0, |_, timeout| {
+            timeouts.borrow_mut().push(timeout);
+            // Each attempt times out after using its whole allowance.
+            clock.now.set(clock.now.get() + timeout.as_secs_f64() * 1000.0);
+            async { Err::<(), _>(Failure::Transient) }
+        }));
+        assert_eq!(result, Err(Failure::Transient));
+        // 1000 ms, then only what is left of 1500; then the deadline is spent.
+        assert_eq!(attempts, 2);
+        assert_eq!(*timeouts.borrow(), [Duration::from_millis(1000), Duration::from_millis(500)]);
+    }
+
+    #[test]
+    fn does_not_sleep_past_the_deadline() {
+        let clock = FakeClock::default();
+        let p = RetryPolicy { deadline: Duration::from_millis(60), ..policy() };
+        let (_, attempts) =
+            block_on(p.run(&clock, || 1.0, |_, _| async { Err::<(), _>(Failure::Transient) }));
+        assert_eq!(attempts, 1, "a 100 ms backoff cannot fit in a 60 ms deadline");
+    }
+}

@@ -1,0 +1,220 @@
+//! Reading DynamoDB's answer: integrity check, item or no item, and errors
+//! classified with the hints an operator needs.
+
+use serde::Deserialize;
+
+use crate::attribute::Item;
+use crate::store::StoreError;
+
+/// What the request was about, for the hints in error messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub table: &'a str,
+    pub region: &'a str,
+    pub key_attribute: &'a str,
+}
+
+#[derive(Deserialize)]
+struct GetItemOutput {
+    #[serde(rename = "Item")]
+    item: Option<Item>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "__type")]
+    error_type: Option<String>,
+    #[serde(alias = "Message")]
+    message: Option<String>,
+}
+
+/// Interprets one HTTP answer. `crc32` is the `x-amz-crc32` header if sent.
+pub fn interpret(
+    status: u16,
+    crc32: Option<&str>,
+    body: &[u8],
+    context: Context<'_>,
+) -> Result<Option<Item>, StoreError> {
+    if let Some(expected) = crc32 {
+        let actual = crc32fast::hash(body);
+        if expected.trim().parse::<u32>().ok() != Some(actual) {
+            return Err(StoreError::Checksum {
+                expected: expected.to_owned(),
+                actual,
+            });
+        }
+    }
+    if status == 200 {
+        return serde_json::from_slice::<GetItemOutput>(body)
+            .map(|output| output.item)
+            .map_err(|e| StoreError::Body {
+                status,
+                problem: format!("not a GetItem result ({e})"),
+            });
+    }
+    let (code, message) = error_code_and_message(body).ok_or_else(|| StoreError::Body {
+        status,
+        problem: format!("error answer without a DynamoDB error body: {}", snippet(body)),
+    })?;
+    let hint = hint(&code, &message, context);
+    Err(StoreError::Service {
+        status,
+        code,
+        message,
+        hint,
+    })
+}
+
+/// DynamoDB answers JSON (`__type` + `message`); some fronts (and moto, for
+/// signature failures) answer AWS's XML error shape instead.
+fn error_code_and_message(body: &[u8]) -> Option<(String, String)> {
+    if let Ok(error) = serde_json::from_slice::<ErrorBody>(body) {
+        let code = error.error_type?;
+        // `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException` → the part after `#`.
+        let code = code.rsplit('#').next().unwrap_or(&code).to_owned();
+        return Some((code, error.message.unwrap_or_default()));
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    let element = |name: &str| {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{name}>"))?;
+        Some(text[start..end].trim().to_owned())
+    };
+    Some((element("Code")?, element("Message").unwrap_or_default()))
+}
+
+fn hint(code: &str, message: &str, context: Context<'_>) -> Option<String> {
+    match code {
+        "ResourceNotFoundException" => Some(format!(
+            "table \"{}\" not found in region {}; check DYNAMODB_PROCESSING_STATUS_TABLE and AWS_REGION",
+            context.table, context.region
+        )),
+        "ValidationException" if message.contains("key element does not match the schema") => {
+            Some(format!(
+                "the table's partition key is not \"{}\"; check STATUS_KEY_ATTRIBUTE",
+                context.key_attribute
+            ))
+        }
+        "UnrecognizedClientException" | "InvalidClientTokenId" => Some(
+            "DynamoDB rejected the access key; check the AWS_ACCESS_KEY_ID secret".to_owned(),
+        ),
+        "InvalidSignatureException" | "SignatureDoesNotMatch" | "IncompleteSignatureException" => Some(
+            "DynamoDB rejected the request signature; check the AWS_SECRET_ACCESS_KEY secret".to_owned(),
+        ),
+        "ExpiredTokenException" => {
+            Some("the session token has expired; update the AWS_SESSION_TOKEN secret".to_owned())
+        }
+        "AccessDeniedException" => Some(
+            "the credentials may not read this table; grant dynamodb:GetItem on it".to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut cut: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use crate::attribute::AttributeValue;
+    use crate::retry::Retryable;
+
+    const CONTEXT: Context<'static> = Context {
+        table: "status-table",
+        region: "eu-west-1",
+        key_attribute: "sessionId",
+    };
+
+    fn answer(status: u16, body: &str) -> Result<Option<Item>, StoreError> {
+        let crc = crc32fast::hash(body.as_bytes()).to_string();
+        interpret(status, Some(&crc), body.as_bytes(), CONTEXT)
+    }
+
+    #[test]
+    fn empty_object_means_no_item() {
+        assert_eq!(answer(200, "{}"), Ok(None));
+    }
+
+    #[test]
+    fn item_is_returned_in_the_wire_model() {
+        let item = answer(200, r#"{"Item":{"sessionId":{"S":"s1"},"n":{"N":"1.50"}}}"#).unwrap().unwrap();
+        assert_eq!(item["n"], AttributeValue::N("1.50".into()));
+    }
+
+    #[test]
+    fn checksum_mismatch_is_a_retryable_error() {
+        let body = br#"{"Item":{}}"#;
+        let error = interpret(200, Some("12345"), body, CONTEXT).unwrap_err();
+        assert!(matches!(error, StoreError::Checksum { .. }));
+        assert!(error.is_retryable());
+        // No header, no check (some compatible servers omit it).
+        assert_eq!(interpret(200, None, b"{}", CONTEXT), Ok(None));
+    }
+
+    #[test]
+    fn missing_table_names_table_and_region() {
+        let error = answer(
+            400,
+            r#"{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found"}"#,
+        )
+        .unwrap_err();
+        assert!(!error.is_retryable());
+        let message = error.client_message(None);
+        assert!(message.starts_with("Requested resource not found"), "{message}");
+        assert!(message.contains("\"status-table\"") && message.contains("eu-west-1"), "{message}");
+    }
+
+    #[test]
+    fn key_schema_mismatch_points_at_the_key_setting() {
+        let error = answer(
+            400,
+            r#"{"__type":"com.amazon.coral.validate#ValidationException","message":"The provided key element does not match the schema"}"#,
+        )
+        .unwrap_err();
+        let message = error.client_message(None);
+        assert!(message.starts_with("The provided key element does not match the schema"), "{message}");
+        assert!(message.contains("STATUS_KEY_ATTRIBUTE"), "{message}");
+    }
+
+    #[test]
+    fn throttling_is_retryable_and_keeps_its_message() {
+        let error = answer(
+            400,
+            r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","Message":"slow down"}"#,
+        )
+        .unwrap_err();
+        assert!(error.is_retryable());
+        assert_eq!(error.client_message(None), "slow down");
+    }
+
+    #[test]
+    fn xml_signature_errors_are_understood() {
+        let body = "<?xml version=\"1.0\"?><ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>\
+                    <Message>The request signature we calculated does not match the signature you provided.</Message>\
+                    </Error></ErrorResponse>";
+        let error = answer(403, body).unwrap_err();
+        assert!(error.is_credential_rejection());
+        assert!(!error.is_retryable());
+        assert!(error.client_message(None).contains("AWS_SECRET_ACCESS_KEY"));
+    }
+
+    #[test]
+    fn bodies_that_are_not_dynamodb_answers_are_retryable_body_errors() {
+        for (status, body) in [(200, "<html>gateway</html>"), (200, r#"{"Item":{"a":"#), (502, "Bad Gateway")] {
+            let error = answer(status, body).unwrap_err();
+            assert!(matches!(error, StoreError::Body { .. }), "{body}: {error:?}");
+            assert!(error.is_retryable());
+        }
+    }
+}

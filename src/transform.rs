@@ -1,0 +1,187 @@
+//! Stored item → status document (contract sections 3 and 4).
+
+use chrono::{DateTime, Utc};
+
+use crate::attribute::{AttributeValue, Item};
+use crate::decimal::{parse_integer_literal, Decimal};
+use crate::document::{AgentStatus, Agents, EmptyList, Integer, StatusDocument, AGENT_KEYS};
+use crate::timestamp::{format_now, repair};
+
+/// An attribute whose type (or content) the contract does not cover.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed status item: {path} is {found}, expected {expected}")]
+pub struct MalformedItem {
+    pub path: String,
+    pub found: String,
+    pub expected: &'static str,
+}
+
+fn malformed(path: impl Into<String>, found: impl Into<String>, expected: &'static str) -> MalformedItem {
+    MalformedItem {
+        path: path.into(),
+        found: found.into(),
+        expected,
+    }
+}
+
+/// The document for a stored item. Checks run in the contract's order, so
+/// the first malformed attribute reported is the one the contract names.
+pub fn document_from_item(
+    session_id: &str,
+    item: &Item,
+    now: DateTime<Utc>,
+) -> Result<StatusDocument, MalformedItem> {
+    let [pdf, extraction, matching, exceptions] = AGENT_KEYS.map(|key| agent(item, key));
+    let agents = Agents {
+        pdf_adapter: pdf?,
+        trade_extraction: extraction?,
+        trade_matching: matching?,
+        exception_management: exceptions?,
+    };
+    let overall_status = match item.get("overallStatus") {
+        None => "unknown".to_owned(),
+        Some(AttributeValue::S(s)) => s.clone(),
+        Some(other) => return Err(malformed("overallStatus", other.type_name(), "S")),
+    };
+    let last_updated = match item.get("lastUpdated") {
+        None => format_now(now),
+        Some(AttributeValue::S(s)) => repair(s),
+        Some(other) => return Err(malformed("lastUpdated", other.type_name(), "S")),
+    };
+    Ok(StatusDocument {
+        session_id: session_id.to_owned(),
+        agents,
+        overall_status,
+        last_updated,
+    })
+}
+
+/// The document for a session the store does not know yet (section 4).
+pub fn pending_default(session_id: &str, now: DateTime<Utc>) -> StatusDocument {
+    StatusDocument {
+        session_id: session_id.to_owned(),
+        agents: Agents {
+            pdf_adapter: AgentStatus::pending("Waiting for upload"),
+            trade_extraction: AgentStatus::pending("Waiting for PDF processing"),
+            trade_matching: AgentStatus::pending("Waiting for extraction"),
+            exception_management: AgentStatus::pending("No exceptions"),
+        },
+        overall_status: "pending".to_owned(),
+        last_updated: format_now(now),
+    }
+}
+
+fn agent(item: &Item, key: &'static str) -> Result<AgentStatus, MalformedItem> {
+    static EMPTY: std::sync::OnceLock<Item> = std::sync::OnceLock::new();
+    let fields = match item.get(key) {
+        None => EMPTY.get_or_init(Item::new),
+        Some(AttributeValue::M(fields)) => fields,
+        Some(other) => return Err(malformed(key, other.type_name(), "M")),
+    };
+    let path = |field: &str| format!("{key}.{field}");
+
+    let status = match fields.get("status") {
+        None => "pending".to_owned(),
+        Some(AttributeValue::S(s)) => s.clone(),
+        Some(other) => return Err(malformed(path("status"), other.type_name(), "S")),
+    };
+    let activity = match fields.get("activity") {
+        None => Some(String::new()),
+        Some(AttributeValue::Null(_)) => None,
+        Some(AttributeValue::S(s)) => Some(s.clone()),
+        Some(other) => return Err(malformed(path("activity"), other.type_name(), "S or NULL")),
+    };
+    let started_at = optional_timestamp(fields, "startedAt", &path)?;
+    let completed_at = optional_timestamp(fields, "completedAt", &path)?;
+    let duration = duration(fields.get("duration"), &path)?;
+    let error = match fields.get("error") {
+        None | Some(AttributeValue::Null(_)) => None,
+        Some(AttributeValue::S(s)) => Some(s.clone()),
+        Some(other) => return Err(malformed(path("error"), other.type_name(), "S or NULL")),
+    };
+    let tokens = total_tokens(fields.get("tokenUsage"), &path)?;
+
+    let activity = match (activity, tokens) {
+        (Some(text), Some(total)) if !text.is_empty() => {
+            Some(format!("{text} (Tokens: {})", total.grouped()))
+        }
+        (activity, _) => activity,
+    };
+    Ok(AgentStatus {
+        status,
+        activity,
+        started_at,
+        completed_at,
+        duration,
+        error,
+        sub_steps: EmptyList,
+    })
+}
+
+fn optional_timestamp(
+    fields: &Item,
+    name: &str,
+    path: &dyn Fn(&str) -> String,
+) -> Result<Option<String>, MalformedItem> {
+    match fields.get(name) {
+        None | Some(AttributeValue::Null(_)) => Ok(None),
+        Some(AttributeValue::S(s)) => Ok(Some(repair(s))),
+        Some(other) => Err(malformed(path(name), other.type_name(), "S or NULL")),
+    }
+}
+
+fn duration(
+    value: Option<&AttributeValue>,
+    path: &dyn Fn(&str) -> String,
+) -> Result<Option<Integer>, MalformedItem> {
+    let digits = match value {
+        None | Some(AttributeValue::Null(_)) => return Ok(None),
+        Some(AttributeValue::N(text)) => {
+            let number = Decimal::parse(text).map_err(|e| {
+                malformed(path("duration"), format!("N {text:?} ({e})"), "a number")
+            })?;
+            if number.is_zero() {
+                return Ok(None);
+            }
+            number.truncated()
+        }
+        Some(AttributeValue::S(text)) if text.is_empty() => return Ok(None),
+        Some(AttributeValue::S(text)) => parse_integer_literal(text).ok_or_else(|| {
+            malformed(path("duration"), format!("S {text:?}"), "an integer literal")
+        })?,
+        Some(other) => {
+            return Err(malformed(path("duration"), other.type_name(), "N, S or NULL"));
+        }
+    };
+    Integer::from_digits(digits)
+        .map(Some)
+        .ok_or_else(|| malformed(path("duration"), "not an integer", "an integer"))
+}
+
+/// `tokenUsage.totalTokens` when it is a positive number, else `None`.
+fn total_tokens(
+    value: Option<&AttributeValue>,
+    path: &dyn Fn(&str) -> String,
+) -> Result<Option<Decimal>, MalformedItem> {
+    let usage = match value {
+        None | Some(AttributeValue::Null(_)) => return Ok(None),
+        Some(AttributeValue::M(usage)) => usage,
+        Some(other) => {
+            return Err(malformed(path("tokenUsage"), other.type_name(), "M or NULL"));
+        }
+    };
+    match usage.get("totalTokens") {
+        None => Ok(None),
+        Some(AttributeValue::N(text)) => {
+            let total = Decimal::parse(text).map_err(|e| {
+                malformed(
+                    path("tokenUsage.totalTokens"),
+                    format!("N {text:?} ({e})"),
+                    "a number",
+                )
+            })?;
+            Ok(total.is_positive().then_some(total))
+        }
+        Some(other) => Err(malformed(path("tokenUsage.totalTokens"), other.type_name(), "N")),
+    }
+}

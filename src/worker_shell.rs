@@ -1,0 +1,165 @@
+//! The Cloudflare Worker shell: binds the runtime (request, env, Cache API,
+//! clock, console) to the platform-free service. Nothing here decides
+//! anything about the contract.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use worker::{console_error, event, Cache, Context, Date, Delay, Env, Headers, Request, Response};
+
+use crate::config::Config;
+use crate::reply::Reply;
+use crate::retry::Clock;
+use crate::service::{new_correlation_id, serve, CachedAnswer, Coalescer, Deps, EdgeCache, Incoming};
+use crate::store::{AnyStore, StoreError};
+
+thread_local! {
+    /// One per isolate: requests in flight share store reads through it.
+    static COALESCER: Rc<Coalescer> = Rc::new(Coalescer::default());
+}
+
+#[derive(Clone, Copy)]
+struct WorkerClock;
+
+impl Clock for WorkerClock {
+    fn now_millis(&self) -> f64 {
+        Date::now().as_millis() as f64
+    }
+    async fn sleep(&self, duration: Duration) {
+        Delay::from(duration).await;
+    }
+}
+
+fn jitter() -> f64 {
+    js_sys::Math::random()
+}
+
+#[event(start)]
+fn start() {
+    // A panic would kill the isolate; at least leave one structured line.
+    std::panic::set_hook(Box::new(|info| {
+        let line = serde_json::json!({
+            "level": "error",
+            "event": "panic",
+            "message": info.to_string(),
+        });
+        console_error!("{line}");
+    }));
+}
+
+#[event(fetch)]
+async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+    let incoming = incoming(&request);
+    let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
+    let config = Config::from_lookup(&lookup);
+    let store = match &config {
+        Ok(config) => AnyStore::open(config, &lookup, WorkerClock, jitter).map(Rc::new),
+        Err(error) => Err(StoreError::Config(error.clone())),
+    };
+    let cache = WorkersCache { ctx: &ctx };
+    let coalescer = COALESCER.with(Rc::clone);
+    let now = || Date::now().as_millis() as f64;
+    let deps = Deps {
+        config,
+        store,
+        cache: &cache,
+        coalescer: &coalescer,
+        now_ms: &now,
+    };
+    let outcome = serve(&incoming, &deps).await;
+    if let Some(line) = &outcome.log {
+        console_error!("{line}");
+    }
+    Ok(to_response(outcome.reply))
+}
+
+fn incoming(request: &Request) -> Incoming {
+    let headers = request.headers();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    let url = request.url().ok();
+    Incoming {
+        method: request.method().to_string(),
+        path: url.as_ref().map(|u| u.path().to_owned()).unwrap_or_else(|| request.path()),
+        query: url.as_ref().and_then(|u| u.query()).map(str::to_owned),
+        origin: header("origin"),
+        access_control_request_method: header("access-control-request-method"),
+        access_control_request_headers: header("access-control-request-headers"),
+        if_none_match: header("if-none-match"),
+        correlation_id: header("cf-ray")
+            .filter(|ray| !ray.is_empty() && ray.len() <= 128)
+            .unwrap_or_else(|| new_correlation_id(jitter)),
+    }
+}
+
+fn to_response(reply: Reply) -> Response {
+    let headers = Headers::new();
+    for (name, value) in &reply.headers {
+        // Values are built by the service from validated text; a value the
+        // runtime still refuses is dropped rather than failing the request.
+        let _ = headers.set(name, value);
+    }
+    let body = if reply.body.is_empty() {
+        Response::empty()
+    } else {
+        Response::from_bytes(reply.body.into_bytes())
+    };
+    match body {
+        Ok(response) => response.with_status(reply.status).with_headers(headers),
+        Err(_) => Response::builder().with_status(500).fixed(b"{\"detail\":\"Internal Server Error\"}".to_vec()),
+    }
+}
+
+/// The Workers Cache API behind the service's `EdgeCache`.
+struct WorkersCache<'a> {
+    ctx: &'a Context,
+}
+
+fn default_cache() -> Option<Cache> {
+    // `Cache::default()` unwraps `caches`; check first so a runtime without
+    // one (Node, in tests) degrades to no caching instead of a panic.
+    let global = js_sys::global();
+    js_sys::Reflect::has(&global, &"caches".into())
+        .unwrap_or(false)
+        .then(Cache::default)
+}
+
+impl EdgeCache for WorkersCache<'_> {
+    async fn lookup(&self, key: &str) -> Option<CachedAnswer> {
+        let mut response = default_cache()?.get(key, false).await.ok()??;
+        let header = |name: &str| response.headers().get(name).ok().flatten();
+        let etag = header("etag")?;
+        let stored_at_ms = header("x-stored-at")?.parse().ok()?;
+        let ttl = header("x-edge-ttl")?.parse().ok()?;
+        let body = response.text().await.ok()?;
+        Some(CachedAnswer { body, etag, stored_at_ms, ttl })
+    }
+
+    fn store(&self, key: String, answer: CachedAnswer) {
+        self.ctx.wait_until(async move {
+            let Some(cache) = default_cache() else { return };
+            let headers = Headers::new();
+            let set = [
+                ("content-type", "application/json".to_owned()),
+                ("cache-control", format!("max-age={}", answer.ttl)),
+                ("etag", answer.etag),
+                ("x-stored-at", answer.stored_at_ms.to_string()),
+                ("x-edge-ttl", answer.ttl.to_string()),
+            ];
+            if set.iter().any(|(name, value)| headers.set(name, value).is_err()) {
+                return;
+            }
+            let stored = match Response::from_bytes(answer.body.into_bytes()) {
+                Ok(response) => cache.put(key.as_str(), response.with_headers(headers)).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = stored {
+                let line = serde_json::json!({
+                    "level": "warn",
+                    "event": "cache_put_failed",
+                    "message": error.to_string(),
+                });
+                console_error!("{line}");
+            }
+        });
+    }
+}
