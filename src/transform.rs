@@ -185,3 +185,123 @@ fn total_tokens(
         Some(other) => Err(malformed(path("tokenUsage.totalTokens"), other.type_name(), "N")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use crate::attribute::parse_item;
+    use crate::timestamp::from_unix_millis;
+
+    fn agent_from(fields: &str) -> Result<AgentStatus, MalformedItem> {
+        let item = parse_item(&format!(r#"{{"pdfAdapter":{{"M":{{{fields}}}}}}}"#)).unwrap();
+        document_from_item("s", &item, from_unix_millis(0)).map(|d| d.agents.pdf_adapter)
+    }
+
+    fn duration_of(value: &str) -> Option<String> {
+        agent_from(&format!(r#""duration":{value}"#))
+            .unwrap()
+            .duration
+            .map(|d| d.as_str().to_owned())
+    }
+
+    fn activity_with(tokens: &str) -> Option<String> {
+        agent_from(&format!(r#""activity":{{"S":"Working"}},"tokenUsage":{tokens}"#)).unwrap().activity
+    }
+
+    #[test]
+    fn duration_follows_the_table() {
+        assert_eq!(duration_of(r#"{"N":"17.095"}"#).as_deref(), Some("17"));
+        assert_eq!(duration_of(r#"{"N":"59.999"}"#).as_deref(), Some("59"));
+        assert_eq!(duration_of(r#"{"N":"0.4"}"#).as_deref(), Some("0"));
+        assert_eq!(duration_of(r#"{"N":"-1.5"}"#).as_deref(), Some("-1"));
+        assert_eq!(duration_of(r#"{"N":"0"}"#), None);
+        assert_eq!(duration_of(r#"{"N":"-0.0"}"#), None);
+        assert_eq!(duration_of(r#"{"NULL":true}"#), None);
+        assert_eq!(duration_of(r#"{"S":""}"#), None);
+        assert_eq!(duration_of(r#"{"S":" +12 "}"#).as_deref(), Some("12"));
+        assert_eq!(duration_of(r#"{"S":"0"}"#).as_deref(), Some("0"));
+        assert_eq!(agent_from("").unwrap().duration.map(|d| d.as_str().to_owned()), None);
+    }
+
+    #[test]
+    fn duration_rejects_what_the_table_does_not_cover() {
+        for (value, found) in [
+            (r#"{"S":"12.5"}"#, r#"S "12.5""#),
+            (r#"{"S":"  "}"#, r#"S "  ""#),
+            (r#"{"BOOL":true}"#, "BOOL"),
+            (r#"{"N":"abc"}"#, r#"N "abc" (not a decimal number)"#),
+        ] {
+            let error = agent_from(&format!(r#""duration":{value}"#)).unwrap_err();
+            assert_eq!(error.path, "pdfAdapter.duration");
+            assert_eq!(error.found, found);
+        }
+    }
+
+    #[test]
+    fn token_suffix_needs_a_positive_total_and_an_activity() {
+        assert_eq!(activity_with(r#"{"M":{"totalTokens":{"N":"14169"}}}"#).as_deref(), Some("Working (Tokens: 14,169)"));
+        assert_eq!(activity_with(r#"{"M":{"totalTokens":{"N":"1500.5"}}}"#).as_deref(), Some("Working (Tokens: 1,500.5)"));
+        for no_suffix in [
+            r#"{"M":{"totalTokens":{"N":"0"}}}"#,
+            r#"{"M":{"totalTokens":{"N":"-3"}}}"#,
+            r#"{"M":{"inputTokens":{"N":"10"},"outputTokens":{"N":"5"}}}"#,
+            r#"{"M":{}}"#,
+            r#"{"NULL":true}"#,
+        ] {
+            assert_eq!(activity_with(no_suffix).as_deref(), Some("Working"), "{no_suffix}");
+        }
+        let empty = agent_from(r#""activity":{"S":""},"tokenUsage":{"M":{"totalTokens":{"N":"5"}}}"#).unwrap();
+        assert_eq!(empty.activity.as_deref(), Some(""));
+        let absent = agent_from(r#""tokenUsage":{"M":{"totalTokens":{"N":"5"}}}"#).unwrap();
+        assert_eq!(absent.activity.as_deref(), Some(""));
+        let null = agent_from(r#""activity":{"NULL":true},"tokenUsage":{"M":{"totalTokens":{"N":"5"}}}"#).unwrap();
+        assert_eq!(null.activity, None);
+    }
+
+    #[test]
+    fn absent_fields_take_their_defaults() {
+        let agent = agent_from("").unwrap();
+        assert_eq!(agent.status, "pending");
+        assert_eq!(agent.activity.as_deref(), Some(""));
+        assert_eq!((agent.started_at, agent.completed_at, agent.error), (None, None, None));
+        let document = document_from_item("s", &Item::new(), from_unix_millis(1_795_934_360_899)).unwrap();
+        assert_eq!(document.overall_status, "unknown");
+        assert_eq!(document.last_updated, "2026-11-29T06:39:20.899Z");
+    }
+
+    #[test]
+    fn null_timestamps_and_errors_are_null() {
+        let agent = agent_from(r#""startedAt":{"NULL":true},"completedAt":{"NULL":true},"error":{"NULL":true}"#).unwrap();
+        assert_eq!((agent.started_at, agent.completed_at, agent.error), (None, None, None));
+    }
+
+    #[test]
+    fn malformed_fields_are_reported_in_contract_order() {
+        // Within an agent: status, activity, startedAt, completedAt, duration, error, tokenUsage.
+        let fields = [
+            ("status", r#"{"S":"ok"}"#),
+            ("activity", r#"{"S":"a"}"#),
+            ("startedAt", r#"{"NULL":true}"#),
+            ("completedAt", r#"{"NULL":true}"#),
+            ("duration", r#"{"NULL":true}"#),
+            ("error", r#"{"NULL":true}"#),
+            ("tokenUsage", r#"{"NULL":true}"#),
+        ];
+        // Fields before `bad` are valid, `bad` and all after it are BOOL.
+        for bad in 0..fields.len() {
+            let json: Vec<String> = fields
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, (name, good))| {
+                    format!(r#""{name}":{}"#, if i < bad { *good } else { r#"{"BOOL":true}"# })
+                })
+                .collect();
+            let error = agent_from(&json.join(",")).unwrap_err();
+            assert_eq!(error.path, format!("pdfAdapter.{}", fields[bad].0));
+        }
+    }
+}
