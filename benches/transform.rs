@@ -32,16 +32,18 @@ mod native {
     use std::task::{Context, Poll, Waker};
     use std::time::{Duration, UNIX_EPOCH};
 
-    use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
+    use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 
-    use workflow_status_worker::attribute::{parse_item, AttributeValue, Item};
+    use workflow_status_worker::attribute::{AttributeValue, Item, parse_item};
     use workflow_status_worker::config::{Config, Credentials};
     use workflow_status_worker::retry::Clock;
-    use workflow_status_worker::service::{serve, Coalescer, Deps, Incoming, NoCache, Outcome};
-    use workflow_status_worker::store::dynamodb::request::GetItem;
-    use workflow_status_worker::store::dynamodb::response::{interpret, Context as ResponseContext};
-    use workflow_status_worker::store::fixtures::FIXTURE_ITEMS;
+    use workflow_status_worker::service::{Coalescer, Deps, Incoming, NoCache, Outcome, serve};
     use workflow_status_worker::store::AnyStore;
+    use workflow_status_worker::store::dynamodb::request::GetItem;
+    use workflow_status_worker::store::dynamodb::response::{
+        Context as ResponseContext, interpret,
+    };
+    use workflow_status_worker::store::fixtures::FIXTURE_ITEMS;
     use workflow_status_worker::timestamp::from_unix_millis;
     use workflow_status_worker::transform::document_from_item;
 
@@ -63,7 +65,10 @@ mod native {
     /// Drives a future that never waits (fixture store, no cache): one poll.
     fn run<F: Future>(future: F) -> F::Output {
         let mut future = std::pin::pin!(future);
-        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        match future
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
             Poll::Ready(output) => output,
             Poll::Pending => panic!("the benchmarked future waited on I/O"),
         }
@@ -106,13 +111,17 @@ mod native {
         let now = from_unix_millis(FIXED_NOW_MS as i64);
         let mut group = c.benchmark_group("document");
         for (name, item, id) in document_fixtures() {
-            group.bench_with_input(BenchmarkId::from_parameter(name), &(item, id), |b, (item, id)| {
-                b.iter(|| {
-                    let document = document_from_item(black_box(id), black_box(item), now)
-                        .expect("fixture produces a document");
-                    black_box(document.to_json())
-                })
-            });
+            group.bench_with_input(
+                BenchmarkId::from_parameter(name),
+                &(item, id),
+                |b, (item, id)| {
+                    b.iter(|| {
+                        let document = document_from_item(black_box(id), black_box(item), now)
+                            .expect("fixture produces a document");
+                        black_box(document.to_json())
+                    })
+                },
+            );
         }
         group.finish();
     }
@@ -167,24 +176,34 @@ mod native {
             // What the Worker shell does per request: parse the vars, open
             // the store, then serve.
             let vars = [("STATUS_STORE", "fixtures"), ("AWS_REGION", "us-east-1")];
-            let lookup = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned());
-            group.bench_with_input(BenchmarkId::new("per_request_deps", id), &incoming, |b, incoming| {
-                b.iter(|| {
-                    let config = Config::from_lookup(&lookup);
-                    let store = match &config {
-                        Ok(config) => AnyStore::open(config, &lookup, FixedClock, || 0.5).map(Rc::new),
-                        Err(error) => Err(error.clone().into()),
-                    };
-                    let deps = Deps {
-                        config,
-                        store,
-                        cache: &NoCache,
-                        coalescer: &coalescer,
-                        now_ms: &now,
-                    };
-                    black_box(run(serve(black_box(incoming), &deps)))
-                })
-            });
+            let lookup = |name: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            };
+            group.bench_with_input(
+                BenchmarkId::new("per_request_deps", id),
+                &incoming,
+                |b, incoming| {
+                    b.iter(|| {
+                        let config = Config::from_lookup(&lookup);
+                        let store = match &config {
+                            Ok(config) => {
+                                AnyStore::open(config, &lookup, FixedClock, || 0.5).map(Rc::new)
+                            }
+                            Err(error) => Err(error.clone().into()),
+                        };
+                        let deps = Deps {
+                            config,
+                            store,
+                            cache: &NoCache,
+                            coalescer: &coalescer,
+                            now_ms: &now,
+                        };
+                        black_box(run(serve(black_box(incoming), &deps)))
+                    })
+                },
+            );
         }
         group.finish();
     }
@@ -232,7 +251,10 @@ mod native {
         for (name, json) in &inputs {
             let body = format!(r#"{{"Item":{json}}}"#).into_bytes();
             let crc = crc32fast::hash(&body).to_string();
-            assert!(matches!(interpret(200, Some(&crc), &body, context), Ok(Some(_))));
+            assert!(matches!(
+                interpret(200, Some(&crc), &body, context),
+                Ok(Some(_))
+            ));
             group.throughput(Throughput::Bytes(body.len() as u64));
             group.bench_with_input(BenchmarkId::new("interpret", name), &body, |b, body| {
                 b.iter(|| black_box(interpret(200, Some(&crc), black_box(body), context)))
@@ -262,5 +284,11 @@ mod native {
         });
     }
 
-    criterion_group!(benches, bench_document, bench_serve, bench_parse, bench_sign);
+    criterion_group!(
+        benches,
+        bench_document,
+        bench_serve,
+        bench_parse,
+        bench_sign
+    );
 }

@@ -159,3 +159,38 @@ stop_servers() {
   _SERVERS_PGIDS=()
   return 0
 }
+
+# start_worker NAME LOGDIR [KEY=VALUE ...]: the built Worker under `wrangler
+# dev` (the real workerd runtime) on a free port, with a fresh cache state and
+# the given vars; sets WORKER_URL. The bundle must be built already.
+start_worker() {
+  local name="$1" logdir="$2" port inspector state pid i log
+  shift 2
+  port=$(free_port)
+  inspector=$(free_port)
+  state=$(mktemp -d)
+  log="$logdir/wrangler-$name.log"
+  local vars=()
+  for pair in "$@"; do
+    vars+=(--var "${pair%%=*}:${pair#*=}")
+  done
+  _servers_say "starting worker '$name' on 127.0.0.1:$port (log $log)"
+  _servers_spawn "$log" env SKIP_WORKER_BUILD=1 WRANGLER_SEND_METRICS=false \
+    "$SERVERS_ROOT/node_modules/.bin/wrangler" dev --cwd "$SERVERS_ROOT" \
+    --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
+    --persist-to "$state" --show-interactive-dev-session=false "${vars[@]}"
+  pid=$_SERVERS_LAST_PID
+  for ((i = 0; i < 600; i++)); do # ~60 s: two workers may start at once on 2 cores
+    if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health"; then
+      WORKER_URL="http://127.0.0.1:$port"
+      _servers_say "worker '$name' ready at $WORKER_URL"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      _servers_fail "worker '$name' exited during start-up" "$log"
+      return 1
+    fi
+    sleep 0.1
+  done
+  _servers_fail "worker '$name' not answering /health within 60 s" "$log"
+}

@@ -16,6 +16,7 @@ once the plan is empty):
     error503    503 ServiceUnavailable
     reset       close the connection with a TCP RST, no answer
     hang[:N]    say nothing for N seconds (default 10), then close
+    delay[:N]   wait N seconds (default 10), then forward as `pass`
     bad_crc     forward, but answer with a wrong x-amz-crc32
     not_json    200 text/html page
     truncated   forward, but send only half the body, then close
@@ -58,7 +59,8 @@ CANNED_ERRORS = {
     "error503": (503, "ServiceUnavailable", "Service Unavailable"),
 }
 FORWARDING = {"pass", "bad_crc", "truncated"}
-ACTIONS = set(CANNED_ERRORS) | FORWARDING | {"reset", "hang", "not_json"}
+ACTIONS = set(CANNED_ERRORS) | FORWARDING | {"reset", "hang", "delay", "not_json"}
+TIMED = {"hang", "delay"}
 DEFAULT_HANG_SECONDS = 10.0
 
 
@@ -70,7 +72,7 @@ def crc32(body):
 def parse_action(text):
     """'hang:3' -> ('hang', 3.0); anything unknown raises ValueError."""
     name, _, arg = text.partition(":")
-    if name not in ACTIONS or (arg and name != "hang"):
+    if name not in ACTIONS or (arg and name not in TIMED):
         raise ValueError(f"unknown action {text!r}")
     return name, float(arg) if arg else DEFAULT_HANG_SECONDS
 
@@ -160,6 +162,11 @@ class FrontHandler(BaseHTTPRequestHandler):
             time.sleep(hang_seconds)
             self.close_connection = True
             return "-"
+        if action == "delay":
+            # A slow but healthy upstream: widens the window in which
+            # concurrent misses must share one read.
+            time.sleep(hang_seconds)
+            return self.forward("pass", body)
         return self.forward(action, body)
 
     def forward(self, action, body):

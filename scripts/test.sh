@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: formatting and lints (host and wasm), unit and
+# fixture tests natively and in wasm, then end-to-end tests against the real
+# Workers runtime (wrangler dev / workerd) on the fixture store and on
+# DynamoDB, played by moto with signature checking on, behind a
+# fault-injecting front. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "tools"
+bash scripts/install-tools.sh --test
+# shellcheck source=scripts/lib/toolenv.sh
+source scripts/lib/toolenv.sh
+# shellcheck source=scripts/lib/servers.sh
+source scripts/lib/servers.sh
+venv="$PWD/.tools/moto-venv"
+logs=$(mktemp -d)
+trap 'stop_servers' EXIT
+
+step "format and lints (host and wasm32)"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "unit, fixture and service tests (host)"
+cargo test
+
+step "unit, fixture and service tests (wasm32 under Node)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --target wasm32-unknown-unknown
+
+step "release bundle"
+bash scripts/build.sh
+ls -l build/index_bg.wasm >&2
+
+step "servers: moto (signatures checked), fault front, workers"
+start_moto "$venv" "$(free_port)" "$logs/moto.log"
+table=trade-matching-system-processing-status
+creds=$("$venv/bin/python" tests/support/moto_setup.py "$MOTO_URL" \
+    --table "$table" --key-attr sessionId \
+    --table status-by-processing-id --key-attr processing_id \
+    --fixtures fixtures/items --enable-auth)
+key_id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["accessKeyId"])' "$creds")
+secret=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secretAccessKey"])' "$creds")
+start_front "$venv" "$MOTO_URL" "$logs/front.log"
+
+# moto's throwaway keys; a deployed Worker gets its keys from secrets.
+dynamo=(STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$MOTO_URL" "AWS_ACCESS_KEY_ID=$key_id")
+no_cache=(CACHE_RUNNING_TTL_SECONDS=0 CACHE_FINISHED_TTL_SECONDS=0 CACHE_PENDING_TTL_SECONDS=0)
+
+start_worker fixtures "$logs" STATUS_STORE=fixtures
+export E2E_FIXTURES_URL=$WORKER_URL
+start_worker dynamodb "$logs" "${dynamo[@]}" "AWS_SECRET_ACCESS_KEY=$secret" "${no_cache[@]}"
+export E2E_DYNAMODB_URL=$WORKER_URL
+start_worker bad-secret "$logs" "${dynamo[@]}" "AWS_SECRET_ACCESS_KEY=not-the-secret" "${no_cache[@]}"
+export E2E_BAD_SECRET_URL=$WORKER_URL
+start_worker no-credentials "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$MOTO_URL"
+export E2E_NO_CREDENTIALS_URL=$WORKER_URL
+start_worker front "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$FRONT_URL" \
+    "AWS_ACCESS_KEY_ID=$key_id" "AWS_SECRET_ACCESS_KEY=$secret" \
+    CACHE_RUNNING_TTL_SECONDS=2 CACHE_FINISHED_TTL_SECONDS=4 CACHE_PENDING_TTL_SECONDS=1 \
+    DYNAMODB_MAX_ATTEMPTS=3 DYNAMODB_ATTEMPT_TIMEOUT_MS=1000 DYNAMODB_DEADLINE_MS=2500 \
+    DYNAMODB_BACKOFF_BASE_MS=20 DYNAMODB_BACKOFF_MAX_MS=100
+export E2E_FRONT_WORKER_URL=$WORKER_URL
+export MOTO_URL FRONT_URL
+export MOTO_ACCESS_KEY_ID=$key_id MOTO_SECRET_ACCESS_KEY=$secret
+
+step "store tests against moto and the fault front; end-to-end tests against workerd"
+# These tests need the servers above, so they are #[ignore]d in a plain
+# `cargo test` and included here.
+cargo test --test dynamodb_store --test e2e_fixtures --test e2e_dynamodb --test e2e_cache \
+    -- --include-ignored
