@@ -94,10 +94,12 @@ pub fn if_none_match_hits(header: &str, etag: &str) -> bool {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 #[cfg(test)]
@@ -108,7 +110,12 @@ mod tests {
     use super::*;
 
     fn config(pairs: &[(&str, &str)]) -> Config {
-        let lookup = |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+        let lookup = |name: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
         Config::from_lookup(&lookup).unwrap()
     }
 
@@ -120,29 +127,57 @@ mod tests {
     fn running_sessions_get_the_short_period() {
         let policy = CachePolicy::default();
         for status in ["processing", "initializing", "pending", "anything else", ""] {
-            assert_eq!(policy.ttl(Answer::Stored { overall_status: status }), Some(2), "{status}");
+            assert_eq!(
+                policy.ttl(Answer::Stored {
+                    overall_status: status
+                }),
+                Some(2),
+                "{status}"
+            );
         }
     }
 
     #[test]
     fn finished_sessions_get_the_long_period() {
         let policy = CachePolicy::default();
-        assert_eq!(policy.ttl(Answer::Stored { overall_status: "completed" }), Some(30));
-        assert_eq!(policy.ttl(Answer::Stored { overall_status: "failed" }), Some(30));
+        assert_eq!(
+            policy.ttl(Answer::Stored {
+                overall_status: "completed"
+            }),
+            Some(30)
+        );
+        assert_eq!(
+            policy.ttl(Answer::Stored {
+                overall_status: "failed"
+            }),
+            Some(30)
+        );
         // Status text is compared exactly, as the portal compares it.
-        assert_eq!(policy.ttl(Answer::Stored { overall_status: "Completed" }), Some(2));
+        assert_eq!(
+            policy.ttl(Answer::Stored {
+                overall_status: "Completed"
+            }),
+            Some(2)
+        );
     }
 
     #[test]
     fn pending_default_is_brief_and_can_be_disabled() {
         assert_eq!(CachePolicy::default().ttl(Answer::Pending), Some(1));
-        let off = CachePolicy { pending_ttl: 0, ..CachePolicy::default() };
+        let off = CachePolicy {
+            pending_ttl: 0,
+            ..CachePolicy::default()
+        };
         assert_eq!(off.ttl(Answer::Pending), None);
     }
 
     #[test]
     fn failures_are_never_cached() {
-        let generous = CachePolicy { running_ttl: 60, finished_ttl: 3600, pending_ttl: 10 };
+        let generous = CachePolicy {
+            running_ttl: 60,
+            finished_ttl: 3600,
+            pending_ttl: 10,
+        };
         assert_eq!(generous.ttl(Answer::Failure), None);
     }
 
@@ -150,7 +185,10 @@ mod tests {
     fn key_ignores_spelling_of_the_id() {
         let c = config(&[]);
         assert_eq!(cache_key(&c, &id("a%20b")), cache_key(&c, &id("a b")));
-        assert_eq!(cache_key(&c, &id("caf%C3%A9")), cache_key(&c, &id("caf%c3%a9")));
+        assert_eq!(
+            cache_key(&c, &id("caf%C3%A9")),
+            cache_key(&c, &id("caf%c3%a9"))
+        );
         assert_ne!(cache_key(&c, &id("a+b")), cache_key(&c, &id("a%20b")));
         assert!(cache_key(&c, &id("s-1")).ends_with("/api/workflow/s-1/status"));
         assert!(!cache_key(&c, &id("s-1")).contains('?'));
@@ -166,10 +204,17 @@ mod tests {
             ("STATUS_KEY_ATTRIBUTE", "processing_id"),
             ("DYNAMODB_ENDPOINT", "http://127.0.0.1:9000"),
         ] {
-            assert_ne!(cache_key(&config(&[changed]), &id("s")), base, "{changed:?}");
+            assert_ne!(
+                cache_key(&config(&[changed]), &id("s")),
+                base,
+                "{changed:?}"
+            );
         }
         // Settings that do not select data share entries.
-        assert_eq!(cache_key(&config(&[("CORS_ORIGINS", "https://x.example")]), &id("s")), base);
+        assert_eq!(
+            cache_key(&config(&[("CORS_ORIGINS", "https://x.example")]), &id("s")),
+            base
+        );
     }
 
     #[test]

@@ -65,7 +65,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
-            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
             .finish()
     }
 }
@@ -109,8 +112,8 @@ impl Config {
             ),
         };
         validate_region(region_name, &region)?;
-        let key_attribute = get(lookup, "STATUS_KEY_ATTRIBUTE")
-            .unwrap_or_else(|| DEFAULT_KEY_ATTRIBUTE.to_owned());
+        let key_attribute =
+            get(lookup, "STATUS_KEY_ATTRIBUTE").unwrap_or_else(|| DEFAULT_KEY_ATTRIBUTE.to_owned());
         if key_attribute.len() > 255 {
             return Err(invalid("STATUS_KEY_ATTRIBUTE", "longer than 255 bytes"));
         }
@@ -126,17 +129,57 @@ impl Config {
 
         let defaults = RetryPolicy::default();
         let retry = RetryPolicy {
-            max_attempts: integer(lookup, "DYNAMODB_MAX_ATTEMPTS", defaults.max_attempts, 1..=10)?,
-            attempt_timeout: millis(lookup, "DYNAMODB_ATTEMPT_TIMEOUT_MS", defaults.attempt_timeout, 1..=60_000)?,
-            deadline: millis(lookup, "DYNAMODB_DEADLINE_MS", defaults.deadline, 1..=120_000)?,
-            base_delay: millis(lookup, "DYNAMODB_BACKOFF_BASE_MS", defaults.base_delay, 0..=10_000)?,
-            max_delay: millis(lookup, "DYNAMODB_BACKOFF_MAX_MS", defaults.max_delay, 0..=60_000)?,
+            max_attempts: integer(
+                lookup,
+                "DYNAMODB_MAX_ATTEMPTS",
+                defaults.max_attempts,
+                1..=10,
+            )?,
+            attempt_timeout: millis(
+                lookup,
+                "DYNAMODB_ATTEMPT_TIMEOUT_MS",
+                defaults.attempt_timeout,
+                1..=60_000,
+            )?,
+            deadline: millis(
+                lookup,
+                "DYNAMODB_DEADLINE_MS",
+                defaults.deadline,
+                1..=120_000,
+            )?,
+            base_delay: millis(
+                lookup,
+                "DYNAMODB_BACKOFF_BASE_MS",
+                defaults.base_delay,
+                0..=10_000,
+            )?,
+            max_delay: millis(
+                lookup,
+                "DYNAMODB_BACKOFF_MAX_MS",
+                defaults.max_delay,
+                0..=60_000,
+            )?,
         };
         let defaults = CachePolicy::default();
         let cache = CachePolicy {
-            running_ttl: seconds(lookup, "CACHE_RUNNING_TTL_SECONDS", defaults.running_ttl, 0..=60)?,
-            finished_ttl: seconds(lookup, "CACHE_FINISHED_TTL_SECONDS", defaults.finished_ttl, 0..=3600)?,
-            pending_ttl: seconds(lookup, "CACHE_PENDING_TTL_SECONDS", defaults.pending_ttl, 0..=10)?,
+            running_ttl: seconds(
+                lookup,
+                "CACHE_RUNNING_TTL_SECONDS",
+                defaults.running_ttl,
+                0..=60,
+            )?,
+            finished_ttl: seconds(
+                lookup,
+                "CACHE_FINISHED_TTL_SECONDS",
+                defaults.finished_ttl,
+                0..=3600,
+            )?,
+            pending_ttl: seconds(
+                lookup,
+                "CACHE_PENDING_TTL_SECONDS",
+                defaults.pending_ttl,
+                0..=10,
+            )?,
         };
 
         Ok(Config {
@@ -155,7 +198,8 @@ impl Config {
 
 /// Credentials from the Worker's secrets, needed only by the DynamoDB store.
 pub fn credentials(lookup: Lookup<'_>) -> Result<Credentials, ConfigError> {
-    let required = |name: &'static str| get(lookup, name).ok_or(ConfigError::MissingSecret { name });
+    let required =
+        |name: &'static str| get(lookup, name).ok_or(ConfigError::MissingSecret { name });
     Ok(Credentials {
         access_key_id: required("AWS_ACCESS_KEY_ID")?,
         secret_access_key: required("AWS_SECRET_ACCESS_KEY")?,
@@ -177,7 +221,10 @@ fn validate_table(table: &str) -> Result<(), ConfigError> {
 fn validate_region(name: &'static str, region: &str) -> Result<(), ConfigError> {
     let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
     if region.len() > 32 || !region.contains('-') || !region.chars().all(allowed) {
-        return Err(invalid(name, format!("{region:?} is not an AWS region name")));
+        return Err(invalid(
+            name,
+            format!("{region:?} is not an AWS region name"),
+        ));
     }
     Ok(())
 }
@@ -186,7 +233,12 @@ fn validate_endpoint(url: &str) -> Result<String, ConfigError> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| invalid("DYNAMODB_ENDPOINT", format!("{url:?} is not an http(s) URL")))?;
+        .ok_or_else(|| {
+            invalid(
+                "DYNAMODB_ENDPOINT",
+                format!("{url:?} is not an http(s) URL"),
+            )
+        })?;
     let host = rest.trim_end_matches('/');
     if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
         return Err(invalid(
@@ -200,11 +252,13 @@ fn validate_endpoint(url: &str) -> Result<String, ConfigError> {
 /// A JSON list of strings, or a comma-separated list.
 fn parse_origins(text: &str) -> Result<Vec<String>, ConfigError> {
     let origins: Vec<String> = if text.starts_with('[') {
-        serde_json::from_str(text).map_err(|e| {
-            invalid("CORS_ORIGINS", format!("not a JSON list of strings ({e})"))
-        })?
+        serde_json::from_str(text)
+            .map_err(|e| invalid("CORS_ORIGINS", format!("not a JSON list of strings ({e})")))?
     } else {
-        text.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect()
+        text.split(',')
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty())
+            .collect()
     };
     for origin in &origins {
         let valid = origin == "*"
@@ -214,7 +268,9 @@ fn parse_origins(text: &str) -> Result<Vec<String>, ConfigError> {
         if !valid {
             return Err(invalid(
                 "CORS_ORIGINS",
-                format!("{origin:?} is not an origin (scheme://host[:port], no path or trailing slash)"),
+                format!(
+                    "{origin:?} is not an origin (scheme://host[:port], no path or trailing slash)"
+                ),
             ));
         }
     }
@@ -344,24 +400,41 @@ mod tests {
 
     #[test]
     fn region_falls_back_to_aws_default_region() {
-        assert_eq!(parse(&[("AWS_DEFAULT_REGION", "ap-south-1")]).unwrap().region, "ap-south-1");
-        let both = parse(&[("AWS_REGION", "eu-west-1"), ("AWS_DEFAULT_REGION", "ap-south-1")]);
+        assert_eq!(
+            parse(&[("AWS_DEFAULT_REGION", "ap-south-1")])
+                .unwrap()
+                .region,
+            "ap-south-1"
+        );
+        let both = parse(&[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_DEFAULT_REGION", "ap-south-1"),
+        ]);
         assert_eq!(both.unwrap().region, "eu-west-1");
         assert_eq!(
-            parse(&[("AWS_DEFAULT_REGION", "ap-south-1")]).unwrap().endpoint,
+            parse(&[("AWS_DEFAULT_REGION", "ap-south-1")])
+                .unwrap()
+                .endpoint,
             "https://dynamodb.ap-south-1.amazonaws.com"
         );
     }
 
     #[test]
     fn cors_origins_take_a_comma_separated_list() {
-        let config = parse(&[("CORS_ORIGINS", "https://a.example, https://b.example:8443")]).unwrap();
-        assert_eq!(config.cors.origins(), ["https://a.example", "https://b.example:8443"]);
+        let config =
+            parse(&[("CORS_ORIGINS", "https://a.example, https://b.example:8443")]).unwrap();
+        assert_eq!(
+            config.cors.origins(),
+            ["https://a.example", "https://b.example:8443"]
+        );
     }
 
     #[test]
     fn empty_values_mean_unset() {
-        assert_eq!(parse(&[("STATUS_STORE", ""), ("AWS_REGION", "  ")]).unwrap(), parse(&[]).unwrap());
+        assert_eq!(
+            parse(&[("STATUS_STORE", ""), ("AWS_REGION", "  ")]).unwrap(),
+            parse(&[]).unwrap()
+        );
     }
 
     #[test]
@@ -370,15 +443,30 @@ mod tests {
             error(&[("STATUS_STORE", "redis")]),
             r#"invalid STATUS_STORE: "redis" is neither "dynamodb" nor "fixtures""#
         );
-        assert!(error(&[("DYNAMODB_PROCESSING_STATUS_TABLE", "a b")])
-            .starts_with("invalid DYNAMODB_PROCESSING_STATUS_TABLE:"));
+        assert!(
+            error(&[("DYNAMODB_PROCESSING_STATUS_TABLE", "a b")])
+                .starts_with("invalid DYNAMODB_PROCESSING_STATUS_TABLE:")
+        );
         assert!(error(&[("AWS_REGION", "US East")]).starts_with("invalid AWS_REGION:"));
-        assert!(error(&[("AWS_DEFAULT_REGION", "nowhere")]).starts_with("invalid AWS_DEFAULT_REGION:"));
-        assert!(error(&[("CORS_ORIGINS", "[1,2]")]).starts_with("invalid CORS_ORIGINS: not a JSON list"));
-        assert!(error(&[("CORS_ORIGINS", "http://a.example/")]).starts_with("invalid CORS_ORIGINS:"));
+        assert!(
+            error(&[("AWS_DEFAULT_REGION", "nowhere")]).starts_with("invalid AWS_DEFAULT_REGION:")
+        );
+        assert!(
+            error(&[("CORS_ORIGINS", "[1,2]")])
+                .starts_with("invalid CORS_ORIGINS: not a JSON list")
+        );
+        assert!(
+            error(&[("CORS_ORIGINS", "http://a.example/")]).starts_with("invalid CORS_ORIGINS:")
+        );
         assert!(error(&[("CORS_ORIGINS", "localhost:3000")]).starts_with("invalid CORS_ORIGINS:"));
-        assert!(error(&[("DYNAMODB_ENDPOINT", "localhost:8000")]).starts_with("invalid DYNAMODB_ENDPOINT:"));
-        assert!(error(&[("DYNAMODB_ENDPOINT", "http://h/path")]).starts_with("invalid DYNAMODB_ENDPOINT:"));
+        assert!(
+            error(&[("DYNAMODB_ENDPOINT", "localhost:8000")])
+                .starts_with("invalid DYNAMODB_ENDPOINT:")
+        );
+        assert!(
+            error(&[("DYNAMODB_ENDPOINT", "http://h/path")])
+                .starts_with("invalid DYNAMODB_ENDPOINT:")
+        );
         assert_eq!(
             error(&[("DYNAMODB_CONSISTENT_READ", "maybe")]),
             r#"invalid DYNAMODB_CONSISTENT_READ: "maybe" is not true or false"#
@@ -391,7 +479,10 @@ mod tests {
             error(&[("CACHE_RUNNING_TTL_SECONDS", "2s")]),
             r#"invalid CACHE_RUNNING_TTL_SECONDS: "2s" is not a whole number"#
         );
-        assert!(error(&[("CACHE_PENDING_TTL_SECONDS", "11")]).starts_with("invalid CACHE_PENDING_TTL_SECONDS"));
+        assert!(
+            error(&[("CACHE_PENDING_TTL_SECONDS", "11")])
+                .starts_with("invalid CACHE_PENDING_TTL_SECONDS")
+        );
     }
 
     #[test]
@@ -404,7 +495,9 @@ mod tests {
         let key_only = |n: &str| (n == "AWS_ACCESS_KEY_ID").then(|| "AKIDEXAMPLE".to_owned());
         assert_eq!(
             credentials(&key_only).unwrap_err(),
-            ConfigError::MissingSecret { name: "AWS_SECRET_ACCESS_KEY" }
+            ConfigError::MissingSecret {
+                name: "AWS_SECRET_ACCESS_KEY"
+            }
         );
     }
 

@@ -88,8 +88,14 @@ mod tests {
     fn allowed_origin_is_echoed_with_credentials() {
         let mut reply = Reply::json(200, "{}".into());
         CorsPolicy::default().apply(Some("http://localhost:3000"), &mut reply);
-        assert_eq!(reply.header("access-control-allow-origin"), Some("http://localhost:3000"));
-        assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("http://localhost:3000")
+        );
+        assert_eq!(
+            reply.header("access-control-allow-credentials"),
+            Some("true")
+        );
         assert_eq!(reply.header("vary"), Some("Origin"));
     }
 
@@ -109,7 +115,10 @@ mod tests {
         let cors = CorsPolicy::new(vec!["*".into()]);
         let mut reply = Reply::json(200, "{}".into());
         cors.apply(Some("https://portal.example"), &mut reply);
-        assert_eq!(reply.header("access-control-allow-origin"), Some("https://portal.example"));
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("https://portal.example")
+        );
     }
 
     #[test]
@@ -120,14 +129,23 @@ mod tests {
             "GET, HEAD, OPTIONS",
         );
         assert_eq!(reply.status, 200);
-        assert_eq!(reply.header("access-control-allow-origin"), Some("http://localhost:5173"));
-        assert_eq!(reply.header("access-control-allow-methods"), Some("GET, HEAD, OPTIONS"));
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("http://localhost:5173")
+        );
+        assert_eq!(
+            reply.header("access-control-allow-methods"),
+            Some("GET, HEAD, OPTIONS")
+        );
         assert_eq!(
             reply.header("access-control-allow-headers"),
             Some("x-requested-with, content-type")
         );
         assert_eq!(reply.header("access-control-max-age"), Some("600"));
-        assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
+        assert_eq!(
+            reply.header("access-control-allow-credentials"),
+            Some("true")
+        );
     }
 
     #[test]

@@ -259,7 +259,9 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_dynamodb_number() {
-        for bad in ["", "-", ".", "abc", "1.2.3", "1e", "1e+", "0x10", " 1", "1_000", "NaN", "inf"] {
+        for bad in [
+            "", "-", ".", "abc", "1.2.3", "1e", "1e+", "0x10", " 1", "1_000", "NaN", "inf",
+        ] {
             assert_eq!(Decimal::parse(bad), Err(DecimalError::Syntax), "{bad:?}");
         }
         assert_eq!(

@@ -52,8 +52,13 @@ impl ApiError {
         match self {
             ApiError::Route(e) => e.to_string(),
             ApiError::MethodNotAllowed { .. } => self.to_string(),
-            ApiError::Config(e) => format!("Failed to get workflow status: configuration error: {e}"),
-            ApiError::Store(e) => format!("Failed to get workflow status: {}", e.client_message(credentials)),
+            ApiError::Config(e) => {
+                format!("Failed to get workflow status: configuration error: {e}")
+            }
+            ApiError::Store(e) => format!(
+                "Failed to get workflow status: {}",
+                e.client_message(credentials)
+            ),
             ApiError::Malformed(e) => format!("Failed to get workflow status: {e}"),
         }
     }
@@ -112,18 +117,27 @@ mod tests {
     #[test]
     fn statuses_follow_the_contract() {
         assert_eq!(ApiError::from(RouteError::NotFound).status(), 404);
-        assert_eq!(ApiError::from(RouteError::InvalidSessionId("x".into())).status(), 400);
+        assert_eq!(
+            ApiError::from(RouteError::InvalidSessionId("x".into())).status(),
+            400
+        );
         assert_eq!(ApiError::MethodNotAllowed { allow: "GET" }.status(), 405);
         assert_eq!(ApiError::from(StoreError::Timeout(5)).status(), 500);
         assert_eq!(
-            ApiError::from(ConfigError::MissingSecret { name: "AWS_ACCESS_KEY_ID" }).status(),
+            ApiError::from(ConfigError::MissingSecret {
+                name: "AWS_ACCESS_KEY_ID"
+            })
+            .status(),
             500
         );
     }
 
     #[test]
     fn bodies_have_the_detail_shape() {
-        let reply = ApiError::MethodNotAllowed { allow: "GET, HEAD, OPTIONS" }.to_reply(None);
+        let reply = ApiError::MethodNotAllowed {
+            allow: "GET, HEAD, OPTIONS",
+        }
+        .to_reply(None);
         assert_eq!(reply.body, r#"{"detail":"Method Not Allowed"}"#);
         assert_eq!(reply.header("allow"), Some("GET, HEAD, OPTIONS"));
         assert_eq!(
@@ -131,9 +145,11 @@ mod tests {
             r#"{"detail":"Not Found"}"#
         );
         assert_eq!(
-            ApiError::from(RouteError::InvalidSessionId("contains control character U+0000".into()))
-                .to_reply(None)
-                .body,
+            ApiError::from(RouteError::InvalidSessionId(
+                "contains control character U+0000".into()
+            ))
+            .to_reply(None)
+            .body,
             r#"{"detail":"Invalid session id: contains control character U+0000"}"#
         );
     }
@@ -147,6 +163,9 @@ mod tests {
             hint: None,
         });
         assert_eq!(error.detail(None), "Failed to get workflow status: boom");
-        assert_eq!(error.log_message(None), "DynamoDB HTTP 400 ValidationException: boom");
+        assert_eq!(
+            error.log_message(None),
+            "DynamoDB HTTP 400 ValidationException: boom"
+        );
     }
 }

@@ -3,10 +3,14 @@
 //!
 //! Request path, in reading order: [`route`] → [`service`] (cache lookup,
 //! coalescing) → [`store`] → [`transform`] → [`reply`].
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod attribute;
 pub mod cache_policy;
+pub mod coalesce;
 pub mod config;
 pub mod cors;
 pub mod decimal;

@@ -45,7 +45,13 @@ fn redact_after(text: &str, marker: &str) -> String {
 /// Splits into alternating runs of "word" characters and separators, so that
 /// ARNs (which contain `:` and `/`) stay one token.
 fn split_keeping_separators(text: &str) -> Vec<&str> {
-    let is_word = |c: char| !(c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '(' | ')' | '<' | '>' | '[' | ']' | '{' | '}'));
+    let is_word = |c: char| {
+        !(c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | ',' | ';' | '(' | ')' | '<' | '>' | '[' | ']' | '{' | '}'
+            ))
+    };
     let mut tokens = Vec::new();
     let mut start = 0;
     let mut in_word = None;
@@ -74,7 +80,9 @@ fn redact_token(token: &str) -> String {
     let is_account = core.len() == 12 && core.bytes().all(|b| b.is_ascii_digit());
     let is_key_id = core.len() == 20
         && (core.starts_with("AKIA") || core.starts_with("ASIA"))
-        && core.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        && core
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if is_account {
         format!("<account>{suffix}")
     } else if is_key_id {

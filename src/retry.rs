@@ -116,7 +116,8 @@ mod tests {
         }
         async fn sleep(&self, duration: Duration) {
             self.sleeps.borrow_mut().push(duration);
-            self.now.set(self.now.get() + duration.as_secs_f64() * 1000.0);
+            self.now
+                .set(self.now.get() + duration.as_secs_f64() * 1000.0);
         }
     }
 
@@ -141,7 +142,10 @@ mod tests {
     fn futures_executor_lite<F: Future>(future: F) -> F::Output {
         use std::task::{Context, Poll, Waker};
         let mut future = std::pin::pin!(future);
-        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        match future
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
             Poll::Ready(output) => output,
             Poll::Pending => panic!("test future waited on something"),
         }
@@ -172,21 +176,35 @@ mod tests {
     fn retries_transient_failures_then_succeeds() {
         let clock = FakeClock::default();
         let calls = Cell::new(0);
-        let (result, attempts) = block_on(policy().run(&clock, || 0.5, |_, _| {
-            calls.set(calls.get() + 1);
-            let outcome = if calls.get() < 3 { Err(Failure::Transient) } else { Ok("item") };
-            async move { outcome }
-        }));
+        let (result, attempts) = block_on(policy().run(
+            &clock,
+            || 0.5,
+            |_, _| {
+                calls.set(calls.get() + 1);
+                let outcome = if calls.get() < 3 {
+                    Err(Failure::Transient)
+                } else {
+                    Ok("item")
+                };
+                async move { outcome }
+            },
+        ));
         assert_eq!(result, Ok("item"));
         assert_eq!(attempts, 3);
-        assert_eq!(*clock.sleeps.borrow(), [Duration::from_millis(50), Duration::from_millis(100)]);
+        assert_eq!(
+            *clock.sleeps.borrow(),
+            [Duration::from_millis(50), Duration::from_millis(100)]
+        );
     }
 
     #[test]
     fn stops_at_the_attempt_limit() {
         let clock = FakeClock::default();
-        let (result, attempts) =
-            block_on(policy().run(&clock, || 0.5, |_, _| async { Err::<(), _>(Failure::Transient) }));
+        let (result, attempts) = block_on(policy().run(
+            &clock,
+            || 0.5,
+            |_, _| async { Err::<(), _>(Failure::Transient) },
+        ));
         assert_eq!(result, Err(Failure::Transient));
         assert_eq!(attempts, 3);
     }
@@ -194,8 +212,11 @@ mod tests {
     #[test]
     fn never_retries_a_final_failure() {
         let clock = FakeClock::default();
-        let (result, attempts) =
-            block_on(policy().run(&clock, || 0.5, |_, _| async { Err::<(), _>(Failure::Final) }));
+        let (result, attempts) = block_on(policy().run(
+            &clock,
+            || 0.5,
+            |_, _| async { Err::<(), _>(Failure::Final) },
+        ));
         assert_eq!(result, Err(Failure::Final));
         assert_eq!(attempts, 1);
         assert!(clock.sleeps.borrow().is_empty());
@@ -204,26 +225,48 @@ mod tests {
     #[test]
     fn attempts_share_the_deadline() {
         let clock = FakeClock::default();
-        let p = RetryPolicy { max_attempts: 10, deadline: Duration::from_millis(1500), ..policy() };
+        let p = RetryPolicy {
+            max_attempts: 10,
+            deadline: Duration::from_millis(1500),
+            ..policy()
+        };
         let timeouts = RefCell::new(Vec::new());
-        let (result, attempts) = block_on(p.run(&clock, || 0.0, |_, timeout| {
-            timeouts.borrow_mut().push(timeout);
-            // Each attempt times out after using its whole allowance.
-            clock.now.set(clock.now.get() + timeout.as_secs_f64() * 1000.0);
-            async { Err::<(), _>(Failure::Transient) }
-        }));
+        let (result, attempts) = block_on(p.run(
+            &clock,
+            || 0.0,
+            |_, timeout| {
+                timeouts.borrow_mut().push(timeout);
+                // Each attempt times out after using its whole allowance.
+                clock
+                    .now
+                    .set(clock.now.get() + timeout.as_secs_f64() * 1000.0);
+                async { Err::<(), _>(Failure::Transient) }
+            },
+        ));
         assert_eq!(result, Err(Failure::Transient));
         // 1000 ms, then only what is left of 1500; then the deadline is spent.
         assert_eq!(attempts, 2);
-        assert_eq!(*timeouts.borrow(), [Duration::from_millis(1000), Duration::from_millis(500)]);
+        assert_eq!(
+            *timeouts.borrow(),
+            [Duration::from_millis(1000), Duration::from_millis(500)]
+        );
     }
 
     #[test]
     fn does_not_sleep_past_the_deadline() {
         let clock = FakeClock::default();
-        let p = RetryPolicy { deadline: Duration::from_millis(60), ..policy() };
-        let (_, attempts) =
-            block_on(p.run(&clock, || 1.0, |_, _| async { Err::<(), _>(Failure::Transient) }));
-        assert_eq!(attempts, 1, "a 100 ms backoff cannot fit in a 60 ms deadline");
+        let p = RetryPolicy {
+            deadline: Duration::from_millis(60),
+            ..policy()
+        };
+        let (_, attempts) = block_on(p.run(
+            &clock,
+            || 1.0,
+            |_, _| async { Err::<(), _>(Failure::Transient) },
+        ));
+        assert_eq!(
+            attempts, 1,
+            "a 100 ms backoff cannot fit in a 60 ms deadline"
+        );
     }
 }

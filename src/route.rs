@@ -32,7 +32,9 @@ pub fn route(path: &str) -> Result<Route, RouteError> {
     if path == "/health" {
         return Ok(Route::Health);
     }
-    let rest = path.strip_prefix(STATUS_PREFIX).ok_or(RouteError::NotFound)?;
+    let rest = path
+        .strip_prefix(STATUS_PREFIX)
+        .ok_or(RouteError::NotFound)?;
     let mut segments = rest.split('/');
     let (Some(raw_id), Some("status")) = (segments.next(), segments.next()) else {
         return Err(RouteError::NotFound);

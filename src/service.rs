@@ -2,20 +2,18 @@
 //! response. The Worker shell supplies the runtime pieces (store transport,
 //! edge cache, clock) and copies the `Reply` out.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 
-use crate::cache_policy::{cache_key, etag, if_none_match_hits, Answer};
+use crate::cache_policy::{Answer, cache_key, etag, if_none_match_hits};
+use crate::coalesce::{Coalescer, Role};
 use crate::config::{Config, ConfigError, Credentials};
 use crate::cors::CorsPolicy;
 use crate::error::{ApiError, ErrorLog};
 use crate::reply::Reply;
 use crate::retry::Retryable;
-use crate::route::{route, Route, HEALTH_METHODS, STATUS_METHODS};
+use crate::route::{HEALTH_METHODS, Route, STATUS_METHODS, route};
 use crate::session_id::SessionId;
 use crate::store::{AnyStore, StatusStore, StoreError};
 use crate::timestamp::from_unix_millis;
@@ -83,42 +81,15 @@ pub struct Document {
     pub overall_status: Option<String>,
 }
 
-type SharedFetch = Shared<LocalBoxFuture<'static, Fetched>>;
-
-/// Concurrent misses for one key inside an isolate share one store read.
-#[derive(Default)]
-pub struct Coalescer {
-    inflight: RefCell<HashMap<String, SharedFetch>>,
-}
-
-impl Coalescer {
-    pub async fn run(&self, key: &str, start: impl FnOnce() -> LocalBoxFuture<'static, Fetched>) -> Fetched {
-        let fetch = self
-            .inflight
-            .borrow_mut()
-            .entry(key.to_owned())
-            .or_insert_with(|| start().shared())
-            .clone();
-        let fetched = fetch.clone().await;
-        let mut inflight = self.inflight.borrow_mut();
-        if inflight.get(key).is_some_and(|current| current.ptr_eq(&fetch)) {
-            inflight.remove(key);
-        }
-        fetched
-    }
-
-    pub fn in_flight(&self) -> usize {
-        self.inflight.borrow().len()
-    }
-}
-
 /// Everything a request needs from its environment.
 pub struct Deps<'a, C, E> {
     pub config: Result<Config, ConfigError>,
     /// The store the configuration selects (an error when it cannot be opened).
     pub store: Result<Rc<AnyStore<C>>, StoreError>,
     pub cache: &'a E,
-    pub coalescer: &'a Coalescer,
+    pub coalescer: &'a Coalescer<Fetched>,
+    /// The runtime's timer, for followers waiting on a coalesced read.
+    pub clock: &'a C,
     /// Milliseconds since the epoch, from the runtime's clock.
     pub now_ms: &'a dyn Fn() -> f64,
 }
@@ -129,10 +100,16 @@ where
     E: EdgeCache,
 {
     let default_cors = CorsPolicy::default();
-    let cors = deps.config.as_ref().map(|c| &c.cors).unwrap_or(&default_cors);
+    let cors = deps
+        .config
+        .as_ref()
+        .map(|c| &c.cors)
+        .unwrap_or(&default_cors);
     let mut outcome = respond(incoming, deps, cors).await;
     cors.apply(incoming.origin.as_deref(), &mut outcome.reply);
-    outcome.reply.set_header("x-correlation-id", incoming.correlation_id.clone());
+    outcome
+        .reply
+        .set_header("x-correlation-id", incoming.correlation_id.clone());
     if incoming.method == "HEAD" {
         outcome.reply.body.clear();
     }
@@ -157,14 +134,16 @@ where
         "GET" | "HEAD" => {}
         // A preflight carries both; any other OPTIONS is an ordinary one.
         "OPTIONS" => {
-            return plain(match (&incoming.origin, &incoming.access_control_request_method) {
-                (Some(origin), Some(_)) => cors.preflight(
-                    origin,
-                    incoming.access_control_request_headers.as_deref(),
-                    methods,
-                ),
-                _ => Reply::empty(204).with_header("allow", methods),
-            });
+            return plain(
+                match (&incoming.origin, &incoming.access_control_request_method) {
+                    (Some(origin), Some(_)) => cors.preflight(
+                        origin,
+                        incoming.access_control_request_headers.as_deref(),
+                        methods,
+                    ),
+                    _ => Reply::empty(204).with_header("allow", methods),
+                },
+            );
         }
         _ if matches!(route, Route::TrailingSlash { .. }) => {}
         _ => return plain(ApiError::MethodNotAllowed { allow: methods }.to_reply(None)),
@@ -205,14 +184,20 @@ where
             let mut reply = document_reply(incoming, hit.body, &hit.etag, Some(remaining));
             reply.set_header("age", age.to_string());
             reply.set_header("x-cache", "HIT");
-            reply.set_header("cache-status", format!("workflow-status; hit; ttl={remaining}"));
+            reply.set_header(
+                "cache-status",
+                format!("workflow-status; hit; ttl={remaining}"),
+            );
             return Outcome { reply, log: None };
         }
     }
 
-    let fetched = deps
+    // Followers wait at most as long as the leader's own deadline allows.
+    let max_wait = config.retry.deadline + std::time::Duration::from_millis(250);
+    let now = from_unix_millis(now_ms as i64);
+    let (fetched, role) = deps
         .coalescer
-        .run(&key, || fetch(Rc::clone(&store), id.clone(), from_unix_millis(now_ms as i64)))
+        .run(&key, deps.clock, max_wait, || fetch(&store, id, now))
         .await;
     let store_ms = (deps.now_ms)() - now_ms;
     let credentials = store.credentials();
@@ -242,24 +227,35 @@ where
     reply.set_header("x-cache", if ttl.is_some() { "MISS" } else { "BYPASS" });
     reply.set_header(
         "cache-status",
-        if ttl.is_some() { "workflow-status; fwd=miss; stored" } else { "workflow-status; fwd=bypass" },
+        if ttl.is_some() {
+            "workflow-status; fwd=miss; stored"
+        } else {
+            "workflow-status; fwd=bypass"
+        },
     );
     reply.set_header(
         "server-timing",
-        format!("store;dur={store_ms:.1};desc=\"{} attempt(s)\"", fetched.attempts),
+        format!(
+            "store;dur={store_ms:.1};desc=\"{} attempt(s){}\"",
+            fetched.attempts,
+            if role == Role::Follower {
+                ", shared"
+            } else {
+                ""
+            }
+        ),
     );
     Outcome { reply, log: None }
 }
 
-/// Reads the store and renders the document; `'static` so that coalesced
-/// requests can share it.
-fn fetch<C: crate::retry::Clock + 'static>(
-    store: Rc<AnyStore<C>>,
-    id: SessionId,
+/// Reads the store and renders the document.
+async fn fetch<C: crate::retry::Clock>(
+    store: &AnyStore<C>,
+    id: &SessionId,
     now: DateTime<Utc>,
-) -> LocalBoxFuture<'static, Fetched> {
-    async move {
-        let read = store.get(&id).await;
+) -> Fetched {
+    {
+        let read = store.get(id).await;
         let result = match read.result {
             Ok(Some(item)) => document_from_item(id.as_str(), &item, now)
                 .map(|document| Document {
@@ -278,7 +274,6 @@ fn fetch<C: crate::retry::Clock + 'static>(
             attempts: read.attempts,
         }
     }
-    .boxed_local()
 }
 
 /// A 200 with the document, or a 304 when the client already holds it.
@@ -288,12 +283,18 @@ fn document_reply(incoming: &Incoming, body: String, tag: &str, ttl: Option<u32>
         Some(seconds) => format!("max-age={seconds}"),
         None => "no-store".to_owned(),
     };
-    let reply = if incoming.if_none_match.as_deref().is_some_and(|h| if_none_match_hits(h, tag)) {
+    let reply = if incoming
+        .if_none_match
+        .as_deref()
+        .is_some_and(|h| if_none_match_hits(h, tag))
+    {
         Reply::empty(304)
     } else {
         Reply::json(200, body)
     };
-    reply.with_header("etag", tag).with_header("cache-control", cache_control)
+    reply
+        .with_header("etag", tag)
+        .with_header("cache-control", cache_control)
 }
 
 /// The error reply plus its one structured log line.
@@ -316,7 +317,9 @@ fn failure(
         message: error.log_message(credentials),
     };
     Outcome {
-        reply: error.to_reply(credentials).with_header("cache-control", "no-store"),
+        reply: error
+            .to_reply(credentials)
+            .with_header("cache-control", "no-store"),
         log: Some(log.to_line()),
     }
 }

@@ -51,7 +51,10 @@ impl SessionId {
                 id.len()
             )));
         }
-        if let Some(c) = id.chars().find(|c| matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}')) {
+        if let Some(c) = id
+            .chars()
+            .find(|c| matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'))
+        {
             return Err(SegmentError::Invalid(format!(
                 "contains control character U+{:04X}",
                 c as u32
@@ -150,10 +153,16 @@ mod tests {
     #[test]
     fn length_is_limited_in_utf8_bytes() {
         assert!(decode(&"a".repeat(2048)).is_ok());
-        assert_eq!(invalid(&"a".repeat(2049)), "longer than 2048 bytes (2049 bytes)");
+        assert_eq!(
+            invalid(&"a".repeat(2049)),
+            "longer than 2048 bytes (2049 bytes)"
+        );
         // 683 × "é" = 1366 bytes ok; 1025 × "é" = 2050 bytes, although 1025 characters.
         assert!(decode(&"%C3%A9".repeat(1024)).is_ok());
-        assert_eq!(invalid(&"%C3%A9".repeat(1025)), "longer than 2048 bytes (2050 bytes)");
+        assert_eq!(
+            invalid(&"%C3%A9".repeat(1025)),
+            "longer than 2048 bytes (2050 bytes)"
+        );
     }
 
     #[test]
@@ -167,7 +176,9 @@ mod tests {
             "a%2Bb"
         );
         assert_eq!(
-            SessionId::from_segment("caf%c3%a9").unwrap().canonical_segment(),
+            SessionId::from_segment("caf%c3%a9")
+                .unwrap()
+                .canonical_segment(),
             "caf%C3%A9"
         );
     }

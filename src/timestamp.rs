@@ -34,7 +34,10 @@ mod tests {
     fn formats_now_with_milliseconds_and_z() {
         let now = from_unix_millis(1_795_934_360_899);
         assert_eq!(format_now(now), "2026-11-29T06:39:20.899Z");
-        assert_eq!(format_now(from_unix_millis(1_795_934_360_000)), "2026-11-29T06:39:20.000Z");
+        assert_eq!(
+            format_now(from_unix_millis(1_795_934_360_000)),
+            "2026-11-29T06:39:20.000Z"
+        );
     }
 
     #[test]

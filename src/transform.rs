@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::attribute::{AttributeValue, Item};
-use crate::decimal::{parse_integer_literal, Decimal};
-use crate::document::{AgentStatus, Agents, EmptyList, Integer, StatusDocument, AGENT_KEYS};
+use crate::decimal::{Decimal, parse_integer_literal};
+use crate::document::{AGENT_KEYS, AgentStatus, Agents, EmptyList, Integer, StatusDocument};
 use crate::timestamp::{format_now, repair};
 
 /// An attribute whose type (or content) the contract does not cover.
@@ -16,7 +16,11 @@ pub struct MalformedItem {
     pub expected: &'static str,
 }
 
-fn malformed(path: impl Into<String>, found: impl Into<String>, expected: &'static str) -> MalformedItem {
+fn malformed(
+    path: impl Into<String>,
+    found: impl Into<String>,
+    expected: &'static str,
+) -> MalformedItem {
     MalformedItem {
         path: path.into(),
         found: found.into(),
@@ -147,10 +151,18 @@ fn duration(
         }
         Some(AttributeValue::S(text)) if text.is_empty() => return Ok(None),
         Some(AttributeValue::S(text)) => parse_integer_literal(text).ok_or_else(|| {
-            malformed(path("duration"), format!("S {text:?}"), "an integer literal")
+            malformed(
+                path("duration"),
+                format!("S {text:?}"),
+                "an integer literal",
+            )
         })?,
         Some(other) => {
-            return Err(malformed(path("duration"), other.type_name(), "N, S or NULL"));
+            return Err(malformed(
+                path("duration"),
+                other.type_name(),
+                "N, S or NULL",
+            ));
         }
     };
     Integer::from_digits(digits)
@@ -167,7 +179,11 @@ fn total_tokens(
         None | Some(AttributeValue::Null(_)) => return Ok(None),
         Some(AttributeValue::M(usage)) => usage,
         Some(other) => {
-            return Err(malformed(path("tokenUsage"), other.type_name(), "M or NULL"));
+            return Err(malformed(
+                path("tokenUsage"),
+                other.type_name(),
+                "M or NULL",
+            ));
         }
     };
     match usage.get("totalTokens") {
@@ -182,7 +198,11 @@ fn total_tokens(
             })?;
             Ok(total.is_positive().then_some(total))
         }
-        Some(other) => Err(malformed(path("tokenUsage.totalTokens"), other.type_name(), "N")),
+        Some(other) => Err(malformed(
+            path("tokenUsage.totalTokens"),
+            other.type_name(),
+            "N",
+        )),
     }
 }
 
@@ -208,7 +228,11 @@ mod tests {
     }
 
     fn activity_with(tokens: &str) -> Option<String> {
-        agent_from(&format!(r#""activity":{{"S":"Working"}},"tokenUsage":{tokens}"#)).unwrap().activity
+        agent_from(&format!(
+            r#""activity":{{"S":"Working"}},"tokenUsage":{tokens}"#
+        ))
+        .unwrap()
+        .activity
     }
 
     #[test]
@@ -223,7 +247,13 @@ mod tests {
         assert_eq!(duration_of(r#"{"S":""}"#), None);
         assert_eq!(duration_of(r#"{"S":" +12 "}"#).as_deref(), Some("12"));
         assert_eq!(duration_of(r#"{"S":"0"}"#).as_deref(), Some("0"));
-        assert_eq!(agent_from("").unwrap().duration.map(|d| d.as_str().to_owned()), None);
+        assert_eq!(
+            agent_from("")
+                .unwrap()
+                .duration
+                .map(|d| d.as_str().to_owned()),
+            None
+        );
     }
 
     #[test]
@@ -242,8 +272,14 @@ mod tests {
 
     #[test]
     fn token_suffix_needs_a_positive_total_and_an_activity() {
-        assert_eq!(activity_with(r#"{"M":{"totalTokens":{"N":"14169"}}}"#).as_deref(), Some("Working (Tokens: 14,169)"));
-        assert_eq!(activity_with(r#"{"M":{"totalTokens":{"N":"1500.5"}}}"#).as_deref(), Some("Working (Tokens: 1,500.5)"));
+        assert_eq!(
+            activity_with(r#"{"M":{"totalTokens":{"N":"14169"}}}"#).as_deref(),
+            Some("Working (Tokens: 14,169)")
+        );
+        assert_eq!(
+            activity_with(r#"{"M":{"totalTokens":{"N":"1500.5"}}}"#).as_deref(),
+            Some("Working (Tokens: 1,500.5)")
+        );
         for no_suffix in [
             r#"{"M":{"totalTokens":{"N":"0"}}}"#,
             r#"{"M":{"totalTokens":{"N":"-3"}}}"#,
@@ -251,13 +287,21 @@ mod tests {
             r#"{"M":{}}"#,
             r#"{"NULL":true}"#,
         ] {
-            assert_eq!(activity_with(no_suffix).as_deref(), Some("Working"), "{no_suffix}");
+            assert_eq!(
+                activity_with(no_suffix).as_deref(),
+                Some("Working"),
+                "{no_suffix}"
+            );
         }
-        let empty = agent_from(r#""activity":{"S":""},"tokenUsage":{"M":{"totalTokens":{"N":"5"}}}"#).unwrap();
+        let empty =
+            agent_from(r#""activity":{"S":""},"tokenUsage":{"M":{"totalTokens":{"N":"5"}}}"#)
+                .unwrap();
         assert_eq!(empty.activity.as_deref(), Some(""));
         let absent = agent_from(r#""tokenUsage":{"M":{"totalTokens":{"N":"5"}}}"#).unwrap();
         assert_eq!(absent.activity.as_deref(), Some(""));
-        let null = agent_from(r#""activity":{"NULL":true},"tokenUsage":{"M":{"totalTokens":{"N":"5"}}}"#).unwrap();
+        let null =
+            agent_from(r#""activity":{"NULL":true},"tokenUsage":{"M":{"totalTokens":{"N":"5"}}}"#)
+                .unwrap();
         assert_eq!(null.activity, None);
     }
 
@@ -266,16 +310,26 @@ mod tests {
         let agent = agent_from("").unwrap();
         assert_eq!(agent.status, "pending");
         assert_eq!(agent.activity.as_deref(), Some(""));
-        assert_eq!((agent.started_at, agent.completed_at, agent.error), (None, None, None));
-        let document = document_from_item("s", &Item::new(), from_unix_millis(1_795_934_360_899)).unwrap();
+        assert_eq!(
+            (agent.started_at, agent.completed_at, agent.error),
+            (None, None, None)
+        );
+        let document =
+            document_from_item("s", &Item::new(), from_unix_millis(1_795_934_360_899)).unwrap();
         assert_eq!(document.overall_status, "unknown");
         assert_eq!(document.last_updated, "2026-11-29T06:39:20.899Z");
     }
 
     #[test]
     fn null_timestamps_and_errors_are_null() {
-        let agent = agent_from(r#""startedAt":{"NULL":true},"completedAt":{"NULL":true},"error":{"NULL":true}"#).unwrap();
-        assert_eq!((agent.started_at, agent.completed_at, agent.error), (None, None, None));
+        let agent = agent_from(
+            r#""startedAt":{"NULL":true},"completedAt":{"NULL":true},"error":{"NULL":true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (agent.started_at, agent.completed_at, agent.error),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -297,7 +351,10 @@ mod tests {
                 .enumerate()
                 .rev()
                 .map(|(i, (name, good))| {
-                    format!(r#""{name}":{}"#, if i < bad { *good } else { r#"{"BOOL":true}"# })
+                    format!(
+                        r#""{name}":{}"#,
+                        if i < bad { *good } else { r#"{"BOOL":true}"# }
+                    )
                 })
                 .collect();
             let error = agent_from(&json.join(",")).unwrap_err();

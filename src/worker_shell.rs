@@ -5,17 +5,18 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use worker::{console_error, event, Cache, Context, Date, Delay, Env, Headers, Request, Response};
+use worker::{Cache, Context, Date, Delay, Env, Headers, Request, Response, console_error, event};
 
+use crate::coalesce::Coalescer;
 use crate::config::Config;
 use crate::reply::Reply;
 use crate::retry::Clock;
-use crate::service::{new_correlation_id, serve, CachedAnswer, Coalescer, Deps, EdgeCache, Incoming};
+use crate::service::{CachedAnswer, Deps, EdgeCache, Fetched, Incoming, new_correlation_id, serve};
 use crate::store::{AnyStore, StoreError};
 
 thread_local! {
     /// One per isolate: requests in flight share store reads through it.
-    static COALESCER: Rc<Coalescer> = Rc::new(Coalescer::default());
+    static COALESCER: Rc<Coalescer<Fetched>> = Rc::new(Coalescer::default());
 }
 
 #[derive(Clone, Copy)]
@@ -64,6 +65,7 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
         store,
         cache: &cache,
         coalescer: &coalescer,
+        clock: &WorkerClock,
         now_ms: &now,
     };
     let outcome = serve(&incoming, &deps).await;
@@ -79,7 +81,10 @@ fn incoming(request: &Request) -> Incoming {
     let url = request.url().ok();
     Incoming {
         method: request.method().to_string(),
-        path: url.as_ref().map(|u| u.path().to_owned()).unwrap_or_else(|| request.path()),
+        path: url
+            .as_ref()
+            .map(|u| u.path().to_owned())
+            .unwrap_or_else(|| request.path()),
         query: url.as_ref().and_then(|u| u.query()).map(str::to_owned),
         origin: header("origin"),
         access_control_request_method: header("access-control-request-method"),
@@ -105,7 +110,9 @@ fn to_response(reply: Reply) -> Response {
     };
     match body {
         Ok(response) => response.with_status(reply.status).with_headers(headers),
-        Err(_) => Response::builder().with_status(500).fixed(b"{\"detail\":\"Internal Server Error\"}".to_vec()),
+        Err(_) => Response::builder()
+            .with_status(500)
+            .fixed(b"{\"detail\":\"Internal Server Error\"}".to_vec()),
     }
 }
 
@@ -131,7 +138,12 @@ impl EdgeCache for WorkersCache<'_> {
         let stored_at_ms = header("x-stored-at")?.parse().ok()?;
         let ttl = header("x-edge-ttl")?.parse().ok()?;
         let body = response.text().await.ok()?;
-        Some(CachedAnswer { body, etag, stored_at_ms, ttl })
+        Some(CachedAnswer {
+            body,
+            etag,
+            stored_at_ms,
+            ttl,
+        })
     }
 
     fn store(&self, key: String, answer: CachedAnswer) {
@@ -145,11 +157,18 @@ impl EdgeCache for WorkersCache<'_> {
                 ("x-stored-at", answer.stored_at_ms.to_string()),
                 ("x-edge-ttl", answer.ttl.to_string()),
             ];
-            if set.iter().any(|(name, value)| headers.set(name, value).is_err()) {
+            if set
+                .iter()
+                .any(|(name, value)| headers.set(name, value).is_err())
+            {
                 return;
             }
             let stored = match Response::from_bytes(answer.body.into_bytes()) {
-                Ok(response) => cache.put(key.as_str(), response.with_headers(headers)).await,
+                Ok(response) => {
+                    cache
+                        .put(key.as_str(), response.with_headers(headers))
+                        .await
+                }
                 Err(error) => Err(error),
             };
             if let Err(error) = stored {

@@ -21,7 +21,11 @@ struct TokioClock;
 
 impl Clock for TokioClock {
     fn now_millis(&self) -> f64 {
-        SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs_f64() * 1000.0
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            * 1000.0
     }
     async fn sleep(&self, duration: Duration) {
         tokio::time::sleep(duration).await;
@@ -39,11 +43,19 @@ fn store(endpoint: &str, extra: &[(&str, &str)], secret: Option<&str>) -> Dynamo
         ("DYNAMODB_BACKOFF_MAX_MS", "100"),
     ];
     pairs.extend_from_slice(extra);
-    let lookup = |name: &str| pairs.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+    let lookup = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    };
     let config = Config::from_lookup(&lookup).unwrap();
     let credentials = Credentials {
         access_key_id: env("MOTO_ACCESS_KEY_ID"),
-        secret_access_key: secret.map(str::to_owned).unwrap_or_else(|| env("MOTO_SECRET_ACCESS_KEY")),
+        secret_access_key: secret
+            .map(str::to_owned)
+            .unwrap_or_else(|| env("MOTO_SECRET_ACCESS_KEY")),
         session_token: None,
     };
     DynamoStore::new(config, credentials, TokioClock, || 0.5)
@@ -70,7 +82,10 @@ async fn signed_reads_return_every_fixture_item() {
     let store = moto(&[]);
     for fixture in fixtures() {
         let read = store.get(&id(&fixture.id)).await;
-        let item = read.result.unwrap_or_else(|e| panic!("{}: {e:?}", fixture.name)).expect("item");
+        let item = read
+            .result
+            .unwrap_or_else(|e| panic!("{}: {e:?}", fixture.name))
+            .expect("item");
         assert_eq!(read.attempts, 1);
         let embedded = parse_item(
             workflow_status_worker::store::fixtures::FIXTURE_ITEMS
@@ -80,7 +95,12 @@ async fn signed_reads_return_every_fixture_item() {
                 .1,
         )
         .unwrap();
-        assert_eq!(render(&fixture.id, &item), render(&fixture.id, &embedded), "{}", fixture.name);
+        assert_eq!(
+            render(&fixture.id, &item),
+            render(&fixture.id, &embedded),
+            "{}",
+            fixture.name
+        );
     }
 }
 
@@ -95,7 +115,10 @@ async fn missing_item_is_none() {
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn consistent_reads_and_other_key_attributes_work() {
     let store = moto(&[
-        ("DYNAMODB_PROCESSING_STATUS_TABLE", "status-by-processing-id"),
+        (
+            "DYNAMODB_PROCESSING_STATUS_TABLE",
+            "status-by-processing-id",
+        ),
         ("STATUS_KEY_ATTRIBUTE", "processing_id"),
         ("DYNAMODB_CONSISTENT_READ", "true"),
     ]);
@@ -145,28 +168,42 @@ async fn an_unknown_access_key_is_rejected_clearly() {
     );
     let read = unknown_key.get(&id("session-completed")).await;
     let message = assert_final(&read, "AWS_ACCESS_KEY_ID");
-    assert!(!message.contains("AKIAIOSFODNN7EXAMPLE"), "key ids are redacted: {message}");
+    assert!(
+        !message.contains("AKIAIOSFODNN7EXAMPLE"),
+        "key ids are redacted: {message}"
+    );
 }
 
 #[tokio::test]
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn a_missing_table_names_table_and_region() {
-    let read = moto(&[("DYNAMODB_PROCESSING_STATUS_TABLE", "no-such-table"), ("AWS_REGION", "eu-west-3")])
-        .get(&id("s"))
-        .await;
+    let read = moto(&[
+        ("DYNAMODB_PROCESSING_STATUS_TABLE", "no-such-table"),
+        ("AWS_REGION", "eu-west-3"),
+    ])
+    .get(&id("s"))
+    .await;
     let message = assert_final(&read, "\"no-such-table\"");
     assert!(message.contains("eu-west-3"), "{message}");
-    assert!(matches!(read.result, Err(StoreError::Service { ref code, .. }) if code == "ResourceNotFoundException"));
+    assert!(
+        matches!(read.result, Err(StoreError::Service { ref code, .. }) if code == "ResourceNotFoundException")
+    );
 }
 
 #[tokio::test]
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn a_key_schema_mismatch_points_at_the_key_setting() {
-    let read = moto(&[("DYNAMODB_PROCESSING_STATUS_TABLE", "status-by-processing-id")])
-        .get(&id("session-completed"))
-        .await;
+    let read = moto(&[(
+        "DYNAMODB_PROCESSING_STATUS_TABLE",
+        "status-by-processing-id",
+    )])
+    .get(&id("session-completed"))
+    .await;
     let message = assert_final(&read, "STATUS_KEY_ATTRIBUTE");
-    assert!(message.starts_with("The provided key element does not match the schema"), "{message}");
+    assert!(
+        message.starts_with("The provided key element does not match the schema"),
+        "{message}"
+    );
 }
 
 /// Plans faults for a fresh session at the front, reads through it, and
@@ -178,9 +215,18 @@ async fn through_front(plan: &[&str], expect_ok: bool, attempts: u32) -> (Read, 
     let started = Instant::now();
     let read = store(&front, &[], None).get(&id(&session)).await;
     let elapsed = started.elapsed();
-    assert_eq!(read.result.is_ok(), expect_ok, "{plan:?}: {:?}", read.result);
+    assert_eq!(
+        read.result.is_ok(),
+        expect_ok,
+        "{plan:?}: {:?}",
+        read.result
+    );
     assert_eq!(read.attempts, attempts, "{plan:?}: attempts reported");
-    assert_eq!(front_count(&front, &session).await, u64::from(attempts), "{plan:?}: attempts seen");
+    assert_eq!(
+        front_count(&front, &session).await,
+        u64::from(attempts),
+        "{plan:?}: attempts seen"
+    );
     (read, elapsed)
 }
 
@@ -208,7 +254,12 @@ async fn transient_faults_are_retried_to_success() {
 async fn persistent_throttling_stops_at_the_attempt_limit() {
     let (read, elapsed) = through_front(&["throttle"; 5], false, 3).await;
     let error = read.result.unwrap_err();
-    assert!(error.client_message(None).contains("provisioned throughput"), "{error:?}");
+    assert!(
+        error
+            .client_message(None)
+            .contains("provisioned throughput"),
+        "{error:?}"
+    );
     assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
 }
 
@@ -216,14 +267,22 @@ async fn persistent_throttling_stops_at_the_attempt_limit() {
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn persistent_checksum_failures_are_reported() {
     let (read, _) = through_front(&["bad_crc"; 3], false, 3).await;
-    assert!(matches!(read.result, Err(StoreError::Checksum { .. })), "{:?}", read.result);
+    assert!(
+        matches!(read.result, Err(StoreError::Checksum { .. })),
+        "{:?}",
+        read.result
+    );
 }
 
 #[tokio::test]
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn a_hanging_upstream_cannot_outlast_the_deadline() {
     let (read, elapsed) = through_front(&["hang:10"; 3], false, 3).await;
-    assert!(matches!(read.result, Err(StoreError::Timeout(_))), "{:?}", read.result);
+    assert!(
+        matches!(read.result, Err(StoreError::Timeout(_))),
+        "{:?}",
+        read.result
+    );
     // 2.5 s deadline, plus scheduling slack; never the 10 s hang.
     assert!(elapsed < Duration::from_millis(3000), "{elapsed:?}");
     assert!(elapsed >= Duration::from_millis(2000), "{elapsed:?}");

@@ -7,7 +7,7 @@ mod common;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{get, serve_fixtures, status_path};
-use workflow_status_worker::attribute::{parse_item, AttributeValue};
+use workflow_status_worker::attribute::{AttributeValue, parse_item};
 use workflow_status_worker::store::fixtures::{FIXTURE_EXPECTED, FIXTURE_ITEMS};
 
 fn expected(name: &str) -> &'static str {
@@ -28,10 +28,22 @@ fn every_fixture_item_produces_its_expected_answer() {
         };
         let outcome = serve_fixtures(&get(&status_path(id)), &[]);
         let want = expected(name);
-        let want_status = if want.starts_with(r#"{"detail":"#) { 500 } else { 200 };
-        assert_eq!(outcome.reply.status, want_status, "{name}: {}", outcome.reply.body);
+        let want_status = if want.starts_with(r#"{"detail":"#) {
+            500
+        } else {
+            200
+        };
+        assert_eq!(
+            outcome.reply.status, want_status,
+            "{name}: {}",
+            outcome.reply.body
+        );
         assert_eq!(outcome.reply.body, want, "{name}");
-        assert_eq!(outcome.reply.header("content-type"), Some("application/json"), "{name}");
+        assert_eq!(
+            outcome.reply.header("content-type"),
+            Some("application/json"),
+            "{name}"
+        );
         // Failures, and only failures, leave a log line.
         assert_eq!(outcome.log.is_some(), want_status == 500, "{name}");
     }

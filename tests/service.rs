@@ -9,9 +9,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use common::{config, get, request, serve_fixtures, serve_with, status_path, FIXED_NOW};
+use common::{FIXED_NOW, config, get, request, serve_fixtures, serve_with, status_path};
 use workflow_status_worker::config::Config;
-use workflow_status_worker::service::{new_correlation_id, CachedAnswer, EdgeCache, Incoming};
+use workflow_status_worker::service::{CachedAnswer, EdgeCache, Incoming, new_correlation_id};
 
 fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
@@ -24,23 +24,39 @@ fn health_answers_healthy() {
     let outcome = serve_fixtures(&get("/health"), &[]);
     assert_eq!(outcome.reply.status, 200);
     assert_eq!(outcome.reply.body, r#"{"status":"healthy"}"#);
-    assert_eq!(outcome.reply.header("content-type"), Some("application/json"));
+    assert_eq!(
+        outcome.reply.header("content-type"),
+        Some("application/json")
+    );
 }
 
 #[test]
 fn unknown_paths_are_404_not_found() {
-    for path in ["/", "/api", "/api/workflow/x", "/api/workflow//status", "/api/workflow/a%2Fb/status", "/healthz"] {
+    for path in [
+        "/",
+        "/api",
+        "/api/workflow/x",
+        "/api/workflow//status",
+        "/api/workflow/a%2Fb/status",
+        "/healthz",
+    ] {
         let outcome = serve_fixtures(&get(path), &[]);
         assert_eq!(outcome.reply.status, 404, "{path}");
         assert_eq!(outcome.reply.body, r#"{"detail":"Not Found"}"#, "{path}");
-        assert!(outcome.log.is_none(), "a 404 is not an error worth a log line");
+        assert!(
+            outcome.log.is_none(),
+            "a 404 is not an error worth a log line"
+        );
     }
 }
 
 #[test]
 fn other_methods_are_405_with_allow() {
     for method in ["POST", "PUT", "DELETE", "PATCH"] {
-        let outcome = serve_fixtures(&request(method, "/api/workflow/session-processing/status"), &[]);
+        let outcome = serve_fixtures(
+            &request(method, "/api/workflow/session-processing/status"),
+            &[],
+        );
         assert_eq!(outcome.reply.status, 405, "{method}");
         assert_eq!(outcome.reply.body, r#"{"detail":"Method Not Allowed"}"#);
         assert_eq!(outcome.reply.header("allow"), Some("GET, HEAD, OPTIONS"));
@@ -55,7 +71,12 @@ fn head_has_get_status_and_headers_without_body() {
     assert_eq!(head.status, get.status);
     assert_eq!(head.body, "");
     let names = |r: &workflow_status_worker::reply::Reply| {
-        let mut n: Vec<_> = r.headers.iter().map(|(n, _)| *n).filter(|n| *n != "x-correlation-id").collect();
+        let mut n: Vec<_> = r
+            .headers
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| *n != "x-correlation-id")
+            .collect();
         n.sort();
         n
     };
@@ -70,15 +91,27 @@ fn head_has_get_status_and_headers_without_body() {
 fn trailing_slash_redirects_307_to_the_path_without_it() {
     let outcome = serve_fixtures(&get("/api/workflow/a%20b/status/"), &[]);
     assert_eq!(outcome.reply.status, 307);
-    assert_eq!(outcome.reply.header("location"), Some("/api/workflow/a%20b/status"));
+    assert_eq!(
+        outcome.reply.header("location"),
+        Some("/api/workflow/a%20b/status")
+    );
 }
 
 #[test]
 fn invalid_ids_are_400_with_the_reason() {
     let cases = [
-        ("/api/workflow/%zz/status", "Invalid session id: invalid percent-encoding at byte 0"),
-        ("/api/workflow/a%00/status", "Invalid session id: contains control character U+0000"),
-        ("/api/workflow/a%7F/status", "Invalid session id: contains control character U+007F"),
+        (
+            "/api/workflow/%zz/status",
+            "Invalid session id: invalid percent-encoding at byte 0",
+        ),
+        (
+            "/api/workflow/a%00/status",
+            "Invalid session id: contains control character U+0000",
+        ),
+        (
+            "/api/workflow/a%7F/status",
+            "Invalid session id: contains control character U+007F",
+        ),
     ];
     for (path, detail) in cases {
         let outcome = serve_fixtures(&get(path), &[]);
@@ -87,10 +120,12 @@ fn invalid_ids_are_400_with_the_reason() {
     }
     let invalid_utf8 = serve_fixtures(&get("/api/workflow/%C3%28/status"), &[]);
     assert_eq!(invalid_utf8.reply.status, 400);
-    assert!(json(&invalid_utf8.reply.body)["detail"]
-        .as_str()
-        .unwrap()
-        .starts_with("Invalid session id: not valid UTF-8"));
+    assert!(
+        json(&invalid_utf8.reply.body)["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invalid session id: not valid UTF-8")
+    );
     let long = format!("/api/workflow/{}/status", "x".repeat(2049));
     let outcome = serve_fixtures(&get(&long), &[]);
     assert_eq!(outcome.reply.status, 400);
@@ -102,7 +137,15 @@ fn invalid_ids_are_400_with_the_reason() {
 
 #[test]
 fn valid_ids_are_echoed_decoded() {
-    for id in ["a b", "über-ü", "v1.2.3", "..", "a+b", "日本語 ✓", &"y".repeat(2048)] {
+    for id in [
+        "a b",
+        "über-ü",
+        "v1.2.3",
+        "..",
+        "a+b",
+        "日本語 ✓",
+        &"y".repeat(2048),
+    ] {
         let outcome = serve_fixtures(&get(&status_path(id)), &[]);
         assert_eq!(outcome.reply.status, 200, "{id}");
         assert_eq!(json(&outcome.reply.body)["sessionId"], id);
@@ -114,7 +157,10 @@ fn query_string_is_ignored() {
     let mut with_query = get("/api/workflow/session-completed/status");
     with_query.query = Some("sessionId=other&x=1".into());
     let plain = serve_fixtures(&get("/api/workflow/session-completed/status"), &[]);
-    assert_eq!(serve_fixtures(&with_query, &[]).reply.body, plain.reply.body);
+    assert_eq!(
+        serve_fixtures(&with_query, &[]).reply.body,
+        plain.reply.body
+    );
 }
 
 // ---- Sections 2 and 4: document shape, pending default -----------------
@@ -180,17 +226,33 @@ fn invalid_configuration_is_a_500_naming_the_setting() {
         &workflow_status_worker::service::NoCache,
     );
     assert_eq!(outcome.reply.status, 500);
-    let detail = json(&outcome.reply.body)["detail"].as_str().unwrap().to_owned();
-    assert!(detail.starts_with("Failed to get workflow status: configuration error: invalid STATUS_STORE"), "{detail}");
+    let detail = json(&outcome.reply.body)["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        detail.starts_with(
+            "Failed to get workflow status: configuration error: invalid STATUS_STORE"
+        ),
+        "{detail}"
+    );
     assert!(outcome.log.is_some());
     // Health does not depend on the store configuration.
-    let health = serve_with(&get("/health"), Config::from_lookup(&lookup), &workflow_status_worker::service::NoCache);
+    let health = serve_with(
+        &get("/health"),
+        Config::from_lookup(&lookup),
+        &workflow_status_worker::service::NoCache,
+    );
     assert_eq!(health.reply.status, 200);
 }
 
 #[test]
 fn dynamodb_store_without_credentials_names_the_missing_secret() {
-    let outcome = serve_with(&get("/api/workflow/s/status"), Ok(config(&[])), &workflow_status_worker::service::NoCache);
+    let outcome = serve_with(
+        &get("/api/workflow/s/status"),
+        Ok(config(&[])),
+        &workflow_status_worker::service::NoCache,
+    );
     assert_eq!(outcome.reply.status, 500);
     assert_eq!(
         json(&outcome.reply.body)["detail"],
@@ -203,10 +265,21 @@ fn dynamodb_store_without_credentials_names_the_missing_secret() {
 
 #[test]
 fn every_answer_carries_the_correlation_id() {
-    for path in ["/health", "/nope", "/api/workflow/x/status", "/api/workflow/%zz/status"] {
+    for path in [
+        "/health",
+        "/nope",
+        "/api/workflow/x/status",
+        "/api/workflow/%zz/status",
+    ] {
         let mut incoming = get(path);
         incoming.correlation_id = "corr-7".into();
-        assert_eq!(serve_fixtures(&incoming, &[]).reply.header("x-correlation-id"), Some("corr-7"), "{path}");
+        assert_eq!(
+            serve_fixtures(&incoming, &[])
+                .reply
+                .header("x-correlation-id"),
+            Some("corr-7"),
+            "{path}"
+        );
     }
 }
 
@@ -219,7 +292,10 @@ fn generated_correlation_ids_look_like_uuids() {
     assert_eq!(id.matches('-').count(), 4);
     let mut zero = || 0.0;
     let mut almost_one = || 0.999_999;
-    assert_ne!(new_correlation_id(&mut zero), new_correlation_id(&mut almost_one));
+    assert_ne!(
+        new_correlation_id(&mut zero),
+        new_correlation_id(&mut almost_one)
+    );
 }
 
 // ---- Section 6: CORS ---------------------------------------------------
@@ -231,17 +307,36 @@ fn with_origin(mut incoming: Incoming, origin: &str) -> Incoming {
 
 #[test]
 fn allowed_origin_is_echoed_on_documents_and_errors() {
-    for path in ["/api/workflow/session-failed/status", "/api/workflow/malformed-overall-null/status", "/nope"] {
+    for path in [
+        "/api/workflow/session-failed/status",
+        "/api/workflow/malformed-overall-null/status",
+        "/nope",
+    ] {
         let reply = serve_fixtures(&with_origin(get(path), "http://localhost:5173"), &[]).reply;
-        assert_eq!(reply.header("access-control-allow-origin"), Some("http://localhost:5173"), "{path}");
-        assert_eq!(reply.header("access-control-allow-credentials"), Some("true"), "{path}");
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("http://localhost:5173"),
+            "{path}"
+        );
+        assert_eq!(
+            reply.header("access-control-allow-credentials"),
+            Some("true"),
+            "{path}"
+        );
         assert_eq!(reply.header("vary"), Some("Origin"), "{path}");
     }
 }
 
 #[test]
 fn disallowed_origin_gets_the_answer_without_cors_headers() {
-    let reply = serve_fixtures(&with_origin(get("/api/workflow/session-failed/status"), "https://evil.example"), &[]).reply;
+    let reply = serve_fixtures(
+        &with_origin(
+            get("/api/workflow/session-failed/status"),
+            "https://evil.example",
+        ),
+        &[],
+    )
+    .reply;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("access-control-allow-origin"), None);
     assert_eq!(reply.header("access-control-allow-credentials"), None);
@@ -250,9 +345,20 @@ fn disallowed_origin_gets_the_answer_without_cors_headers() {
 #[test]
 fn configured_origins_replace_the_defaults() {
     let pairs = [("CORS_ORIGINS", "https://portal.example")];
-    let allowed = serve_fixtures(&with_origin(get("/health"), "https://portal.example"), &pairs).reply;
-    assert_eq!(allowed.header("access-control-allow-origin"), Some("https://portal.example"));
-    let default = serve_fixtures(&with_origin(get("/health"), "http://localhost:3000"), &pairs).reply;
+    let allowed = serve_fixtures(
+        &with_origin(get("/health"), "https://portal.example"),
+        &pairs,
+    )
+    .reply;
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://portal.example")
+    );
+    let default = serve_fixtures(
+        &with_origin(get("/health"), "http://localhost:3000"),
+        &pairs,
+    )
+    .reply;
     assert_eq!(default.header("access-control-allow-origin"), None);
 }
 
@@ -267,11 +373,23 @@ fn preflight(origin: &str) -> Incoming {
 fn preflight_from_allowed_origin() {
     let reply = serve_fixtures(&preflight("http://localhost:3000"), &[]).reply;
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.header("access-control-allow-origin"), Some("http://localhost:3000"));
-    assert_eq!(reply.header("access-control-allow-methods"), Some("GET, HEAD, OPTIONS"));
-    assert_eq!(reply.header("access-control-allow-headers"), Some("x-requested-with"));
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("http://localhost:3000")
+    );
+    assert_eq!(
+        reply.header("access-control-allow-methods"),
+        Some("GET, HEAD, OPTIONS")
+    );
+    assert_eq!(
+        reply.header("access-control-allow-headers"),
+        Some("x-requested-with")
+    );
     assert_eq!(reply.header("access-control-max-age"), Some("600"));
-    assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
 }
 
 #[test]
@@ -314,10 +432,20 @@ fn fixtures_config() -> Config {
 #[test]
 fn documents_are_stored_with_their_status_period_and_served_as_hits() {
     let cache = MemoryCache::default();
-    let first = serve_with(&get("/api/workflow/session-completed/status"), Ok(fixtures_config()), &cache).reply;
+    let first = serve_with(
+        &get("/api/workflow/session-completed/status"),
+        Ok(fixtures_config()),
+        &cache,
+    )
+    .reply;
     assert_eq!(first.header("x-cache"), Some("MISS"));
     assert_eq!(first.header("cache-control"), Some("max-age=30"));
-    assert!(first.header("server-timing").unwrap().starts_with("store;dur="));
+    assert!(
+        first
+            .header("server-timing")
+            .unwrap()
+            .starts_with("store;dur=")
+    );
     assert_eq!(cache.stores.borrow().len(), 1);
     assert_eq!(cache.entries.borrow().values().next().unwrap().ttl, 30);
 
@@ -330,21 +458,40 @@ fn documents_are_stored_with_their_status_period_and_served_as_hits() {
     assert_eq!(second.header("age"), Some("0"));
     assert_eq!(cache.stores.borrow().len(), 1, "a hit is not stored again");
 
-    let running = serve_with(&get("/api/workflow/session-processing/status"), Ok(fixtures_config()), &cache).reply;
+    let running = serve_with(
+        &get("/api/workflow/session-processing/status"),
+        Ok(fixtures_config()),
+        &cache,
+    )
+    .reply;
     assert_eq!(running.header("cache-control"), Some("max-age=2"));
-    let pending = serve_with(&get("/api/workflow/nobody/status"), Ok(fixtures_config()), &cache).reply;
+    let pending = serve_with(
+        &get("/api/workflow/nobody/status"),
+        Ok(fixtures_config()),
+        &cache,
+    )
+    .reply;
     assert_eq!(pending.header("cache-control"), Some("max-age=1"));
 }
 
 #[test]
 fn expired_entries_are_read_again() {
     let cache = MemoryCache::default();
-    serve_with(&get("/api/workflow/session-processing/status"), Ok(fixtures_config()), &cache);
+    serve_with(
+        &get("/api/workflow/session-processing/status"),
+        Ok(fixtures_config()),
+        &cache,
+    );
     // Age the entry past its 2 s period.
     for entry in cache.entries.borrow_mut().values_mut() {
         entry.stored_at_ms -= 2_000.0;
     }
-    let reply = serve_with(&get("/api/workflow/session-processing/status"), Ok(fixtures_config()), &cache).reply;
+    let reply = serve_with(
+        &get("/api/workflow/session-processing/status"),
+        Ok(fixtures_config()),
+        &cache,
+    )
+    .reply;
     assert_eq!(reply.header("x-cache"), Some("MISS"));
     assert_eq!(cache.stores.borrow().len(), 2);
 }
@@ -352,11 +499,20 @@ fn expired_entries_are_read_again() {
 #[test]
 fn hits_tell_the_browser_only_the_remaining_period() {
     let cache = MemoryCache::default();
-    serve_with(&get("/api/workflow/session-completed/status"), Ok(fixtures_config()), &cache);
+    serve_with(
+        &get("/api/workflow/session-completed/status"),
+        Ok(fixtures_config()),
+        &cache,
+    );
     for entry in cache.entries.borrow_mut().values_mut() {
         entry.stored_at_ms -= 12_500.0;
     }
-    let reply = serve_with(&get("/api/workflow/session-completed/status"), Ok(fixtures_config()), &cache).reply;
+    let reply = serve_with(
+        &get("/api/workflow/session-completed/status"),
+        Ok(fixtures_config()),
+        &cache,
+    )
+    .reply;
     assert_eq!(reply.header("x-cache"), Some("HIT"));
     assert_eq!(reply.header("age"), Some("12"));
     assert_eq!(reply.header("cache-control"), Some("max-age=18"));
@@ -365,7 +521,11 @@ fn hits_tell_the_browser_only_the_remaining_period() {
 #[test]
 fn errors_and_bad_requests_are_never_stored() {
     let cache = MemoryCache::default();
-    for path in ["/api/workflow/malformed-agent-string/status", "/api/workflow/%zz/status", "/nope"] {
+    for path in [
+        "/api/workflow/malformed-agent-string/status",
+        "/api/workflow/%zz/status",
+        "/nope",
+    ] {
         let reply = serve_with(&get(path), Ok(fixtures_config()), &cache).reply;
         assert!(reply.status >= 400, "{path}");
         assert_ne!(reply.header("x-cache"), Some("HIT"));
@@ -376,7 +536,10 @@ fn errors_and_bad_requests_are_never_stored() {
 #[test]
 fn pending_period_zero_disables_storing_the_default() {
     let cache = MemoryCache::default();
-    let config = config(&[("STATUS_STORE", "fixtures"), ("CACHE_PENDING_TTL_SECONDS", "0")]);
+    let config = config(&[
+        ("STATUS_STORE", "fixtures"),
+        ("CACHE_PENDING_TTL_SECONDS", "0"),
+    ]);
     let reply = serve_with(&get("/api/workflow/nobody/status"), Ok(config), &cache).reply;
     assert_eq!(reply.header("x-cache"), Some("BYPASS"));
     assert_eq!(reply.header("cache-control"), Some("no-store"));
@@ -386,7 +549,12 @@ fn pending_period_zero_disables_storing_the_default() {
 #[test]
 fn if_none_match_gets_304_on_miss_and_hit() {
     let cache = MemoryCache::default();
-    let first = serve_with(&get("/api/workflow/session-completed/status"), Ok(fixtures_config()), &cache).reply;
+    let first = serve_with(
+        &get("/api/workflow/session-completed/status"),
+        Ok(fixtures_config()),
+        &cache,
+    )
+    .reply;
     let etag = first.header("etag").unwrap().to_owned();
     for _ in 0..2 {
         let mut conditional = get("/api/workflow/session-completed/status");
@@ -399,7 +567,17 @@ fn if_none_match_gets_304_on_miss_and_hit() {
     let fresh = MemoryCache::default();
     let mut conditional = get("/api/workflow/session-completed/status");
     conditional.if_none_match = Some(etag.clone());
-    assert_eq!(serve_with(&conditional, Ok(fixtures_config()), &fresh).reply.status, 304);
+    assert_eq!(
+        serve_with(&conditional, Ok(fixtures_config()), &fresh)
+            .reply
+            .status,
+        304
+    );
     conditional.if_none_match = Some("\"other\"".into());
-    assert_eq!(serve_with(&conditional, Ok(fixtures_config()), &fresh).reply.status, 200);
+    assert_eq!(
+        serve_with(&conditional, Ok(fixtures_config()), &fresh)
+            .reply
+            .status,
+        200
+    );
 }

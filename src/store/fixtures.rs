@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crate::attribute::{parse_item, AttributeValue, Item};
+use crate::attribute::{AttributeValue, Item, parse_item};
 use crate::session_id::SessionId;
 use crate::store::{Read, StatusStore, StoreError};
 
@@ -17,7 +17,8 @@ fn items() -> &'static Result<Vec<Item>, StoreError> {
         FIXTURE_ITEMS
             .iter()
             .map(|(name, json)| {
-                parse_item(json).map_err(|e| StoreError::Fixture(format!("fixtures/items/{name}.json: {e}")))
+                parse_item(json)
+                    .map_err(|e| StoreError::Fixture(format!("fixtures/items/{name}.json: {e}")))
             })
             .collect()
     })
@@ -38,7 +39,9 @@ impl FixtureStore {
 
     /// The session ids the store can serve, for the README and for tests.
     pub fn session_ids(&self) -> Vec<String> {
-        let Ok(items) = items() else { return Vec::new() };
+        let Ok(items) = items() else {
+            return Vec::new();
+        };
         items
             .iter()
             .filter_map(|item| match item.get(&self.key_attribute) {

@@ -13,7 +13,7 @@ use crate::session_id::SessionId;
 /// The store a configuration selects.
 pub enum AnyStore<C> {
     Fixtures(fixtures::FixtureStore),
-    DynamoDb(dynamodb::DynamoStore<C>),
+    DynamoDb(Box<dynamodb::DynamoStore<C>>),
 }
 
 impl<C: crate::retry::Clock> AnyStore<C> {
@@ -30,7 +30,8 @@ impl<C: crate::retry::Clock> AnyStore<C> {
             }
             crate::config::StoreKind::DynamoDb => {
                 let credentials = crate::config::credentials(lookup)?;
-                AnyStore::DynamoDb(dynamodb::DynamoStore::new(config.clone(), credentials, clock, jitter))
+                let store = dynamodb::DynamoStore::new(config.clone(), credentials, clock, jitter);
+                AnyStore::DynamoDb(Box::new(store))
             }
         })
     }
@@ -129,8 +130,17 @@ impl StoreError {
     /// The text after "Failed to get workflow status: ".
     pub fn client_message(&self, credentials: Option<&Credentials>) -> String {
         let text = match self {
-            StoreError::Service { message, hint, code, .. } => {
-                let message = if message.is_empty() { code.as_str() } else { message };
+            StoreError::Service {
+                message,
+                hint,
+                code,
+                ..
+            } => {
+                let message = if message.is_empty() {
+                    code.as_str()
+                } else {
+                    message
+                };
                 match hint {
                     Some(hint) => format!("{message} ({hint})"),
                     None => message.to_owned(),
@@ -144,9 +154,16 @@ impl StoreError {
     /// The full text for the log line: code and status included, secrets not.
     pub fn log_message(&self, credentials: Option<&Credentials>) -> String {
         let text = match self {
-            StoreError::Service { status, code, message, hint } => format!(
+            StoreError::Service {
+                status,
+                code,
+                message,
+                hint,
+            } => format!(
                 "DynamoDB HTTP {status} {code}: {message}{}",
-                hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default()
+                hint.as_deref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default()
             ),
             other => other.to_string(),
         };
@@ -176,7 +193,12 @@ mod tests {
     use super::*;
 
     fn service(status: u16, code: &str) -> StoreError {
-        StoreError::Service { status, code: code.into(), message: "m".into(), hint: None }
+        StoreError::Service {
+            status,
+            code: code.into(),
+            message: "m".into(),
+            hint: None,
+        }
     }
 
     #[test]
@@ -188,15 +210,29 @@ mod tests {
         assert!(service(503, "ServiceUnavailable").is_retryable());
         assert!(StoreError::Connect("reset".into()).is_retryable());
         assert!(StoreError::Timeout(2000).is_retryable());
-        assert!(StoreError::Checksum { expected: "1".into(), actual: 2 }.is_retryable());
+        assert!(
+            StoreError::Checksum {
+                expected: "1".into(),
+                actual: 2
+            }
+            .is_retryable()
+        );
     }
 
     #[test]
     fn client_errors_are_final() {
-        for code in ["ValidationException", "ResourceNotFoundException"].iter().chain(&CREDENTIAL_REJECTIONS) {
+        for code in ["ValidationException", "ResourceNotFoundException"]
+            .iter()
+            .chain(&CREDENTIAL_REJECTIONS)
+        {
             assert!(!service(400, code).is_retryable(), "{code}");
         }
-        assert!(!StoreError::Config(ConfigError::MissingSecret { name: "AWS_ACCESS_KEY_ID" }).is_retryable());
+        assert!(
+            !StoreError::Config(ConfigError::MissingSecret {
+                name: "AWS_ACCESS_KEY_ID"
+            })
+            .is_retryable()
+        );
     }
 
     #[test]

@@ -6,9 +6,10 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use workflow_status_worker::coalesce::Coalescer;
 use workflow_status_worker::config::Config;
 use workflow_status_worker::retry::Clock;
-use workflow_status_worker::service::{serve, Coalescer, Deps, EdgeCache, Incoming, NoCache, Outcome};
+use workflow_status_worker::service::{Deps, EdgeCache, Incoming, NoCache, Outcome, serve};
 use workflow_status_worker::store::AnyStore;
 
 /// 2026-01-02T03:04:05.678Z, the "now" every fixture expects.
@@ -28,14 +29,22 @@ impl Clock for FixedClock {
 /// Runs a future that never waits on real I/O (the fixture store, no cache).
 pub fn run<F: Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
         Poll::Ready(output) => output,
         Poll::Pending => panic!("future waited on I/O; use an async test"),
     }
 }
 
 pub fn config(pairs: &[(&str, &str)]) -> Config {
-    let lookup = |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+    let lookup = |name: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    };
     Config::from_lookup(&lookup).expect("valid test configuration")
 }
 
@@ -64,6 +73,7 @@ pub fn serve_with<E: EdgeCache>(
         store,
         cache,
         coalescer: &coalescer,
+        clock: &FixedClock,
         now_ms: &now,
     };
     run(serve(incoming, &deps))

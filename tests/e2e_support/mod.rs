@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::HeaderMap;
-use workflow_status_worker::attribute::{parse_item, AttributeValue};
+use workflow_status_worker::attribute::{AttributeValue, parse_item};
 use workflow_status_worker::store::fixtures::{FIXTURE_EXPECTED, FIXTURE_ITEMS};
 
 pub const NEEDS_SERVERS: &str = "needs the servers scripts/test.sh starts";
@@ -32,7 +32,10 @@ impl Answer {
     }
 
     pub fn detail(&self) -> String {
-        self.json()["detail"].as_str().unwrap_or_default().to_owned()
+        self.json()["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -52,11 +55,19 @@ pub async fn send(method: &str, url: &str, headers: &[(&str, &str)]) -> Answer {
         request = request.header(*name, *value);
     }
     let started = Instant::now();
-    let response = request.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.text().await.unwrap();
-    Answer { status, headers, body, elapsed: started.elapsed() }
+    Answer {
+        status,
+        headers,
+        body,
+        elapsed: started.elapsed(),
+    }
 }
 
 pub async fn get(url: &str) -> Answer {
@@ -81,10 +92,26 @@ pub fn fixtures() -> Vec<Fixture> {
         .iter()
         .map(|(name, json)| {
             let item = parse_item(json).unwrap();
-            let Some(AttributeValue::S(id)) = item.get("sessionId") else { panic!("{name}: no sessionId") };
-            let body = FIXTURE_EXPECTED.iter().find(|(n, _)| n == name).unwrap().1.trim_end();
-            let status = if body.starts_with(r#"{"detail":"#) { 500 } else { 200 };
-            Fixture { name, id: id.clone(), status, body }
+            let Some(AttributeValue::S(id)) = item.get("sessionId") else {
+                panic!("{name}: no sessionId")
+            };
+            let body = FIXTURE_EXPECTED
+                .iter()
+                .find(|(n, _)| n == name)
+                .unwrap()
+                .1
+                .trim_end();
+            let status = if body.starts_with(r#"{"detail":"#) {
+                500
+            } else {
+                200
+            };
+            Fixture {
+                name,
+                id: id.clone(),
+                status,
+                body,
+            }
         })
         .collect()
 }
@@ -94,19 +121,22 @@ pub fn fixtures() -> Vec<Fixture> {
 /// millisecond timestamp and puts the fixed one in its place.
 pub fn with_fixed_now(body: &str) -> String {
     let document: serde_json::Value = serde_json::from_str(body).unwrap();
-    if let Some(last) = document.get("lastUpdated").and_then(|v| v.as_str()) {
-        if let Ok(time) = chrono::DateTime::parse_from_rfc3339(last) {
-            let age = SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap()
-                .as_millis() as i64
-                - time.timestamp_millis();
-            if (0..60_000).contains(&age) && last.len() == 24 && last.ends_with('Z') {
-                return body.replace(last, "2026-01-02T03:04:05.678Z");
-            }
-        }
+    let Some(last) = document.get("lastUpdated").and_then(|v| v.as_str()) else {
+        return body.to_owned();
+    };
+    let Ok(time) = chrono::DateTime::parse_from_rfc3339(last) else {
+        return body.to_owned();
+    };
+    let now_ms = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let age = now_ms - time.timestamp_millis();
+    if (0..60_000).contains(&age) && last.len() == 24 && last.ends_with('Z') {
+        body.replace(last, "2026-01-02T03:04:05.678Z")
+    } else {
+        body.to_owned()
     }
-    body.to_owned()
 }
 
 // ---- the fault front's admin API ----
@@ -123,8 +153,18 @@ pub async fn front_plan(front: &str, session: &str, actions: &[&str]) {
 }
 
 pub async fn front_count(front: &str, session: &str) -> u64 {
-    let url = format!("{front}/__front/count?session={}", percent_encoding::utf8_percent_encode(session, percent_encoding::NON_ALPHANUMERIC));
-    let text = client().get(url).send().await.unwrap().text().await.unwrap();
+    let url = format!(
+        "{front}/__front/count?session={}",
+        percent_encoding::utf8_percent_encode(session, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let text = client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let body: serde_json::Value = serde_json::from_str(&text).unwrap();
     body["count"].as_u64().unwrap()
 }
@@ -133,17 +173,21 @@ pub async fn front_count(front: &str, session: &str) -> u64 {
 pub fn unique_id(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().subsec_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
     format!("{prefix}-{}-{nanos}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Writes an item to the moto table with a signed PutItem, as the
 /// orchestrator would.
 pub async fn put_item(item_json: &str) {
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     use aws_sigv4::sign::v4;
     let moto = env("MOTO_URL");
-    let body = format!(r#"{{"TableName":"trade-matching-system-processing-status","Item":{item_json}}}"#);
+    let body =
+        format!(r#"{{"TableName":"trade-matching-system-processing-status","Item":{item_json}}}"#);
     let identity = aws_credential_types::Credentials::new(
         env("MOTO_ACCESS_KEY_ID"),
         env("MOTO_SECRET_ACCESS_KEY"),
@@ -166,13 +210,23 @@ pub async fn put_item(item_json: &str) {
         ("content-type", "application/x-amz-json-1.0"),
         ("x-amz-target", "DynamoDB_20120810.PutItem"),
     ];
-    let signable =
-        SignableRequest::new("POST", &url, headers.iter().copied(), SignableBody::Bytes(body.as_bytes())).unwrap();
+    let signable = SignableRequest::new(
+        "POST",
+        &url,
+        headers.iter().copied(),
+        SignableBody::Bytes(body.as_bytes()),
+    )
+    .unwrap();
     let (instructions, _) = sign(signable, &params).unwrap().into_parts();
     let mut request = client().post(&url).body(body.clone());
     for (name, value) in headers.iter().copied().chain(instructions.headers()) {
         request = request.header(name, value);
     }
     let response = request.send().await.unwrap();
-    assert_eq!(response.status(), 200, "PutItem failed: {}", response.text().await.unwrap());
+    assert_eq!(
+        response.status(),
+        200,
+        "PutItem failed: {}",
+        response.text().await.unwrap()
+    );
 }

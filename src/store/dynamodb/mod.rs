@@ -12,7 +12,7 @@ use crate::session_id::SessionId;
 use crate::store::{Read, StatusStore, StoreError};
 
 use request::GetItem;
-use response::{interpret, Context};
+use response::{Context, interpret};
 
 pub struct DynamoStore<C> {
     config: Config,
@@ -51,28 +51,42 @@ impl<C: Clock> DynamoStore<C> {
 
     /// One attempt: sign at the current time (a retry must not reuse an old
     /// signature), send, read the whole body within `timeout`.
-    async fn attempt(&self, id: &SessionId, timeout: Duration) -> Result<Option<crate::attribute::Item>, StoreError> {
+    async fn attempt(
+        &self,
+        id: &SessionId,
+        timeout: Duration,
+    ) -> Result<Option<crate::attribute::Item>, StoreError> {
         let now = UNIX_EPOCH + Duration::from_millis(self.clock.now_millis().max(0.0) as u64);
         let signed = self.request(id).sign(&self.credentials, now)?;
-        let mut builder = self.client.post(&signed.url).timeout(timeout).body(signed.body);
+        let mut builder = self
+            .client
+            .post(&signed.url)
+            .timeout(timeout)
+            .body(signed.body);
         for (name, value) in &signed.headers {
             builder = builder.header(name, value);
         }
         let timeout_ms = timeout.as_millis() as u64;
-        let response = builder.send().await.map_err(|e| transport_error(&e, timeout_ms))?;
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(&e, timeout_ms))?;
         let status = response.status().as_u16();
         let crc32 = response
             .headers()
             .get("x-amz-crc32")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.bytes().await.map_err(|e| match transport_error(&e, timeout_ms) {
-            StoreError::Timeout(ms) => StoreError::Timeout(ms),
-            _ => StoreError::Body {
-                status,
-                problem: format!("the body could not be read in full ({})", error_chain(&e)),
-            },
-        })?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| match transport_error(&e, timeout_ms) {
+                StoreError::Timeout(ms) => StoreError::Timeout(ms),
+                _ => StoreError::Body {
+                    status,
+                    problem: format!("the body could not be read in full ({})", error_chain(&e)),
+                },
+            })?;
         let context = Context {
             table: &self.config.table,
             region: &self.config.region,
@@ -87,7 +101,9 @@ impl<C: Clock> StatusStore for DynamoStore<C> {
         let (result, attempts) = self
             .config
             .retry
-            .run(&self.clock, self.jitter, |_, timeout| self.attempt(id, timeout))
+            .run(&self.clock, self.jitter, |_, timeout| {
+                self.attempt(id, timeout)
+            })
             .await;
         Read { result, attempts }
     }
@@ -109,10 +125,13 @@ fn client() -> reqwest::Client {
 }
 
 fn transport_error(error: &reqwest::Error, timeout_ms: u64) -> StoreError {
-    if error.is_timeout() || error_chain(error).contains("aborted") {
+    // On wasm, reqwest's fetch backend reports its timeout as a JS error
+    // (`reqwest::errors::TimedOut`) for which `is_timeout()` is false.
+    let chain = error_chain(error);
+    if error.is_timeout() || chain.contains("TimedOut") || chain.contains("aborted") {
         StoreError::Timeout(timeout_ms)
     } else {
-        StoreError::Connect(error_chain(error))
+        StoreError::Connect(chain)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use serde::Serialize;
 
@@ -50,7 +50,10 @@ impl GetItem<'_> {
     pub fn body(&self) -> Vec<u8> {
         let body = Body {
             table_name: self.table,
-            key: Item::from([(self.key_attribute.to_owned(), AttributeValue::S(self.id.to_owned()))]),
+            key: Item::from([(
+                self.key_attribute.to_owned(),
+                AttributeValue::S(self.id.to_owned()),
+            )]),
             consistent_read: self.consistent_read,
         };
         // A struct of strings and a bool always serializes.
@@ -58,7 +61,11 @@ impl GetItem<'_> {
     }
 
     /// Signs with SigV4 for service `dynamodb` at `time`.
-    pub fn sign(&self, credentials: &Credentials, time: SystemTime) -> Result<SignedRequest, StoreError> {
+    pub fn sign(
+        &self,
+        credentials: &Credentials,
+        time: SystemTime,
+    ) -> Result<SignedRequest, StoreError> {
         let url = self.url();
         let body = self.body();
         let mut request = http::Request::builder()
@@ -100,7 +107,9 @@ impl GetItem<'_> {
         let headers = request
             .headers()
             .iter()
-            .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
             .collect();
         Ok(SignedRequest { url, headers, body })
     }
@@ -140,7 +149,11 @@ mod tests {
     }
 
     fn header<'a>(signed: &'a SignedRequest, name: &str) -> Option<&'a str> {
-        signed.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        signed
+            .headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     #[test]
@@ -149,7 +162,11 @@ mod tests {
             String::from_utf8(get_item().body()).unwrap(),
             r#"{"TableName":"trade-matching-system-processing-status","Key":{"sessionId":{"S":"session-123"}}}"#
         );
-        let consistent = GetItem { consistent_read: true, key_attribute: "processing_id", ..get_item() };
+        let consistent = GetItem {
+            consistent_read: true,
+            key_attribute: "processing_id",
+            ..get_item()
+        };
         assert_eq!(
             String::from_utf8(consistent.body()).unwrap(),
             r#"{"TableName":"trade-matching-system-processing-status","Key":{"processing_id":{"S":"session-123"}},"ConsistentRead":true}"#
@@ -180,7 +197,10 @@ mod tests {
         let signed = get_item()
             .sign(&credentials(Some("FwoGZXIvYXdzEXAMPLETOKEN")), fixed_time())
             .unwrap();
-        assert_eq!(header(&signed, "x-amz-security-token"), Some("FwoGZXIvYXdzEXAMPLETOKEN"));
+        assert_eq!(
+            header(&signed, "x-amz-security-token"),
+            Some("FwoGZXIvYXdzEXAMPLETOKEN")
+        );
         assert!(header(&signed, "authorization").unwrap().ends_with(
             "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, \
              Signature=f1df2fc37b1fad5aa0cc31bbd02336d8f796dcec9777adb04235d4fffaa832bf"
@@ -193,12 +213,21 @@ mod tests {
         let later = get_item()
             .sign(&credentials(None), fixed_time() + Duration::from_secs(1))
             .unwrap();
-        assert_ne!(header(&first, "authorization"), header(&later, "authorization"));
+        assert_ne!(
+            header(&first, "authorization"),
+            header(&later, "authorization")
+        );
     }
 
     #[test]
     fn local_endpoints_keep_their_port() {
-        let local = GetItem { endpoint: "http://127.0.0.1:8000", ..get_item() };
-        assert_eq!(local.sign(&credentials(None), fixed_time()).unwrap().url, "http://127.0.0.1:8000/");
+        let local = GetItem {
+            endpoint: "http://127.0.0.1:8000",
+            ..get_item()
+        };
+        assert_eq!(
+            local.sign(&credentials(None), fixed_time()).unwrap().url,
+            "http://127.0.0.1:8000/"
+        );
     }
 }

@@ -54,7 +54,10 @@ pub fn interpret(
     }
     let (code, message) = error_code_and_message(body).ok_or_else(|| StoreError::Body {
         status,
-        problem: format!("error answer without a DynamoDB error body: {}", snippet(body)),
+        problem: format!(
+            "error answer without a DynamoDB error body: {}",
+            snippet(body)
+        ),
     })?;
     let hint = hint(&code, &message, context);
     Err(StoreError::Service {
@@ -96,18 +99,21 @@ fn hint(code: &str, message: &str, context: Context<'_>) -> Option<String> {
                 context.key_attribute
             ))
         }
-        "UnrecognizedClientException" | "InvalidClientTokenId" => Some(
-            "DynamoDB rejected the access key; check the AWS_ACCESS_KEY_ID secret".to_owned(),
-        ),
-        "InvalidSignatureException" | "SignatureDoesNotMatch" | "IncompleteSignatureException" => Some(
-            "DynamoDB rejected the request signature; check the AWS_SECRET_ACCESS_KEY secret".to_owned(),
-        ),
+        "UnrecognizedClientException" | "InvalidClientTokenId" => {
+            Some("DynamoDB rejected the access key; check the AWS_ACCESS_KEY_ID secret".to_owned())
+        }
+        "InvalidSignatureException" | "SignatureDoesNotMatch" | "IncompleteSignatureException" => {
+            Some(
+                "DynamoDB rejected the request signature; check the AWS_SECRET_ACCESS_KEY secret"
+                    .to_owned(),
+            )
+        }
         "ExpiredTokenException" => {
             Some("the session token has expired; update the AWS_SESSION_TOKEN secret".to_owned())
         }
-        "AccessDeniedException" => Some(
-            "the credentials may not read this table; grant dynamodb:GetItem on it".to_owned(),
-        ),
+        "AccessDeniedException" => {
+            Some("the credentials may not read this table; grant dynamodb:GetItem on it".to_owned())
+        }
         _ => None,
     }
 }
@@ -148,7 +154,9 @@ mod tests {
 
     #[test]
     fn item_is_returned_in_the_wire_model() {
-        let item = answer(200, r#"{"Item":{"sessionId":{"S":"s1"},"n":{"N":"1.50"}}}"#).unwrap().unwrap();
+        let item = answer(200, r#"{"Item":{"sessionId":{"S":"s1"},"n":{"N":"1.50"}}}"#)
+            .unwrap()
+            .unwrap();
         assert_eq!(item["n"], AttributeValue::N("1.50".into()));
     }
 
@@ -171,8 +179,14 @@ mod tests {
         .unwrap_err();
         assert!(!error.is_retryable());
         let message = error.client_message(None);
-        assert!(message.starts_with("Requested resource not found"), "{message}");
-        assert!(message.contains("\"status-table\"") && message.contains("eu-west-1"), "{message}");
+        assert!(
+            message.starts_with("Requested resource not found"),
+            "{message}"
+        );
+        assert!(
+            message.contains("\"status-table\"") && message.contains("eu-west-1"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -183,7 +197,10 @@ mod tests {
         )
         .unwrap_err();
         let message = error.client_message(None);
-        assert!(message.starts_with("The provided key element does not match the schema"), "{message}");
+        assert!(
+            message.starts_with("The provided key element does not match the schema"),
+            "{message}"
+        );
         assert!(message.contains("STATUS_KEY_ATTRIBUTE"), "{message}");
     }
 
@@ -211,9 +228,16 @@ mod tests {
 
     #[test]
     fn bodies_that_are_not_dynamodb_answers_are_retryable_body_errors() {
-        for (status, body) in [(200, "<html>gateway</html>"), (200, r#"{"Item":{"a":"#), (502, "Bad Gateway")] {
+        for (status, body) in [
+            (200, "<html>gateway</html>"),
+            (200, r#"{"Item":{"a":"#),
+            (502, "Bad Gateway"),
+        ] {
             let error = answer(status, body).unwrap_err();
-            assert!(matches!(error, StoreError::Body { .. }), "{body}: {error:?}");
+            assert!(
+                matches!(error, StoreError::Body { .. }),
+                "{body}: {error:?}"
+            );
             assert!(error.is_retryable());
         }
     }

@@ -1,0 +1,249 @@
+//! Concurrent misses for one key inside an isolate share one store read.
+//!
+//! workerd cancels a request as hung when all it waits on is I/O that
+//! belongs to another request, so followers never await the leader's
+//! future: they look at a shared slot between short timer ticks of their
+//! own, and read the store themselves if the leader gives up (its request
+//! was cancelled) or takes longer than `max_wait`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::rc::Rc;
+use std::time::Duration;
+
+use crate::retry::Clock;
+
+/// How often a follower looks for the leader's result.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(5);
+
+/// How a request got its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Read the store; others may have shared the result.
+    Leader,
+    /// Used the result of a read another request made.
+    Follower,
+    /// Waited for a leader that gave up or took too long, then read itself.
+    FellBack,
+}
+
+struct Slot<T> {
+    value: RefCell<Option<T>>,
+    abandoned: Cell<bool>,
+}
+
+pub struct Coalescer<T> {
+    inflight: RefCell<HashMap<String, Rc<Slot<T>>>>,
+}
+
+impl<T> Default for Coalescer<T> {
+    fn default() -> Self {
+        Coalescer {
+            inflight: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+/// Unregisters the leader's slot however the leader ends, so a cancelled
+/// leader never leaves followers waiting on nothing.
+struct LeaderGuard<'a, T> {
+    inflight: &'a RefCell<HashMap<String, Rc<Slot<T>>>>,
+    key: &'a str,
+    slot: Rc<Slot<T>>,
+}
+
+impl<T> Drop for LeaderGuard<'_, T> {
+    fn drop(&mut self) {
+        if self.slot.value.borrow().is_none() {
+            self.slot.abandoned.set(true);
+        }
+        let mut inflight = self.inflight.borrow_mut();
+        if inflight
+            .get(self.key)
+            .is_some_and(|s| Rc::ptr_eq(s, &self.slot))
+        {
+            inflight.remove(self.key);
+        }
+    }
+}
+
+impl<T: Clone> Coalescer<T> {
+    pub async fn run<F: Future<Output = T>>(
+        &self,
+        key: &str,
+        clock: &impl Clock,
+        max_wait: Duration,
+        fetch: impl FnOnce() -> F,
+    ) -> (T, Role) {
+        let existing = self.inflight.borrow().get(key).cloned();
+        if let Some(slot) = existing {
+            let started = clock.now_millis();
+            let max_wait_ms = max_wait.as_secs_f64() * 1000.0;
+            loop {
+                if let Some(value) = slot.value.borrow().clone() {
+                    return (value, Role::Follower);
+                }
+                if slot.abandoned.get() || clock.now_millis() - started >= max_wait_ms {
+                    break;
+                }
+                clock.sleep(POLL_INTERVAL).await;
+            }
+            return (fetch().await, Role::FellBack);
+        }
+
+        let slot = Rc::new(Slot {
+            value: RefCell::new(None),
+            abandoned: Cell::new(false),
+        });
+        self.inflight
+            .borrow_mut()
+            .insert(key.to_owned(), Rc::clone(&slot));
+        let guard = LeaderGuard {
+            inflight: &self.inflight,
+            key,
+            slot,
+        };
+        let value = fetch().await;
+        *guard.slot.value.borrow_mut() = Some(value.clone());
+        drop(guard);
+        (value, Role::Leader)
+    }
+
+    /// Keys with a read in flight (for tests and diagnostics).
+    pub fn in_flight(&self) -> usize {
+        self.inflight.borrow().len()
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use std::cell::Cell;
+    use std::time::Instant;
+
+    use super::*;
+
+    struct TokioClock(Instant);
+
+    impl Clock for TokioClock {
+        fn now_millis(&self) -> f64 {
+            self.0.elapsed().as_secs_f64() * 1000.0
+        }
+        async fn sleep(&self, duration: Duration) {
+            tokio::time::sleep(duration).await;
+        }
+    }
+
+    async fn in_local_set<F: Future>(future: F) -> F::Output {
+        tokio::task::LocalSet::new().run_until(future).await
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn concurrent_callers_share_one_fetch() {
+        in_local_set(async {
+            let coalescer = Rc::new(Coalescer::<u32>::default());
+            let fetches = Rc::new(Cell::new(0));
+            let tasks: Vec<_> = (0..10)
+                .map(|_| {
+                    let (coalescer, fetches) = (Rc::clone(&coalescer), Rc::clone(&fetches));
+                    tokio::task::spawn_local(async move {
+                        let clock = TokioClock(Instant::now());
+                        coalescer
+                            .run("k", &clock, Duration::from_secs(5), || async {
+                                fetches.set(fetches.get() + 1);
+                                tokio::time::sleep(Duration::from_millis(50)).await;
+                                42
+                            })
+                            .await
+                    })
+                })
+                .collect();
+            let mut roles = Vec::new();
+            for task in tasks {
+                let (value, role) = task.await.unwrap();
+                assert_eq!(value, 42);
+                roles.push(role);
+            }
+            assert_eq!(fetches.get(), 1);
+            assert_eq!(roles.iter().filter(|r| **r == Role::Leader).count(), 1);
+            assert_eq!(roles.iter().filter(|r| **r == Role::Follower).count(), 9);
+            assert_eq!(coalescer.in_flight(), 0);
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn different_keys_do_not_share() {
+        let coalescer = Coalescer::<&str>::default();
+        let clock = TokioClock(Instant::now());
+        let (a, b) = tokio::join!(
+            coalescer.run("a", &clock, Duration::from_secs(1), || async { "a" }),
+            coalescer.run("b", &clock, Duration::from_secs(1), || async { "b" }),
+        );
+        assert_eq!((a, b), (("a", Role::Leader), ("b", Role::Leader)));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn followers_fall_back_when_the_leader_is_cancelled() {
+        in_local_set(async {
+            let coalescer = Rc::new(Coalescer::<u32>::default());
+            let leader = tokio::task::spawn_local({
+                let coalescer = Rc::clone(&coalescer);
+                async move {
+                    let clock = TokioClock(Instant::now());
+                    coalescer
+                        .run("k", &clock, Duration::from_secs(5), || async {
+                            tokio::time::sleep(Duration::from_secs(60)).await;
+                            1
+                        })
+                        .await
+                }
+            });
+            tokio::task::yield_now().await;
+            assert_eq!(coalescer.in_flight(), 1);
+            let follower = tokio::task::spawn_local({
+                let coalescer = Rc::clone(&coalescer);
+                async move {
+                    let clock = TokioClock(Instant::now());
+                    coalescer
+                        .run("k", &clock, Duration::from_secs(5), || async { 2 })
+                        .await
+                }
+            });
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            leader.abort();
+            let started = Instant::now();
+            assert_eq!(follower.await.unwrap(), (2, Role::FellBack));
+            assert!(started.elapsed() < Duration::from_secs(1));
+            assert_eq!(coalescer.in_flight(), 0);
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn followers_stop_waiting_after_max_wait() {
+        in_local_set(async {
+            let coalescer = Rc::new(Coalescer::<u32>::default());
+            let _leader = tokio::task::spawn_local({
+                let coalescer = Rc::clone(&coalescer);
+                async move {
+                    let clock = TokioClock(Instant::now());
+                    coalescer
+                        .run("k", &clock, Duration::from_secs(5), || async {
+                            tokio::time::sleep(Duration::from_secs(60)).await;
+                            1
+                        })
+                        .await
+                }
+            });
+            tokio::task::yield_now().await;
+            let clock = TokioClock(Instant::now());
+            let (value, role) = coalescer
+                .run("k", &clock, Duration::from_millis(100), || async { 2 })
+                .await;
+            assert_eq!((value, role), (2, Role::FellBack));
+            assert!(clock.0.elapsed() >= Duration::from_millis(100));
+        })
+        .await;
+    }
+}
