@@ -19,8 +19,17 @@ fn main() {
         files.sort();
         writeln!(out, "pub const {constant}: &[(&str, &str)] = &[").unwrap();
         for path in files {
-            let name = path.file_stem().expect("file name").to_string_lossy().into_owned();
-            writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+            let name = path
+                .file_stem()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            writeln!(
+                out,
+                "    ({name:?}, include_str!({:?})),",
+                path.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(out, "];").unwrap();
     }
