@@ -46,20 +46,25 @@ key_id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["accessKeyId
 secret=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secretAccessKey"])' "$creds")
 start_front "$venv" "$MOTO_URL" "$logs/front.log"
 
-# moto's throwaway keys; a deployed Worker gets its keys from secrets.
-dynamo=(STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$MOTO_URL" "AWS_ACCESS_KEY_ID=$key_id")
+# Secrets reach the workers as a deployed Worker gets them: not as vars but
+# from a secrets file (the role .dev.vars plays for `wrangler dev`).
+umask 077
+printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n' "$key_id" "$secret" > "$logs/moto.env"
+printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=not-the-secret\n' "$key_id" > "$logs/bad-secret.env"
+: > "$logs/empty.env" # keeps a developer's own .dev.vars out of the tests
+umask 022
+dynamo=(STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$MOTO_URL")
 no_cache=(CACHE_RUNNING_TTL_SECONDS=0 CACHE_FINISHED_TTL_SECONDS=0 CACHE_PENDING_TTL_SECONDS=0)
 
-start_worker fixtures "$logs" STATUS_STORE=fixtures
+start_worker fixtures "$logs" STATUS_STORE=fixtures "@$logs/empty.env"
 export E2E_FIXTURES_URL=$WORKER_URL
-start_worker dynamodb "$logs" "${dynamo[@]}" "AWS_SECRET_ACCESS_KEY=$secret" "${no_cache[@]}"
+start_worker dynamodb "$logs" "${dynamo[@]}" "@$logs/moto.env" "${no_cache[@]}"
 export E2E_DYNAMODB_URL=$WORKER_URL
-start_worker bad-secret "$logs" "${dynamo[@]}" "AWS_SECRET_ACCESS_KEY=not-the-secret" "${no_cache[@]}"
+start_worker bad-secret "$logs" "${dynamo[@]}" "@$logs/bad-secret.env" "${no_cache[@]}"
 export E2E_BAD_SECRET_URL=$WORKER_URL
-start_worker no-credentials "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$MOTO_URL"
+start_worker no-credentials "$logs" "${dynamo[@]}" "@$logs/empty.env"
 export E2E_NO_CREDENTIALS_URL=$WORKER_URL
-start_worker front "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$FRONT_URL" \
-    "AWS_ACCESS_KEY_ID=$key_id" "AWS_SECRET_ACCESS_KEY=$secret" \
+start_worker front "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$FRONT_URL" "@$logs/moto.env" \
     CACHE_RUNNING_TTL_SECONDS=2 CACHE_FINISHED_TTL_SECONDS=4 CACHE_PENDING_TTL_SECONDS=1 \
     DYNAMODB_MAX_ATTEMPTS=3 DYNAMODB_ATTEMPT_TIMEOUT_MS=1000 DYNAMODB_DEADLINE_MS=2500 \
     DYNAMODB_BACKOFF_BASE_MS=20 DYNAMODB_BACKOFF_MAX_MS=100

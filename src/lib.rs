@@ -16,6 +16,7 @@ pub mod cors;
 pub mod decimal;
 pub mod document;
 pub mod error;
+pub mod memory_cache;
 pub mod redact;
 pub mod reply;
 pub mod retry;

@@ -47,6 +47,8 @@ pub struct CachedAnswer {
     pub etag: String,
     pub stored_at_ms: f64,
     pub ttl: u32,
+    /// Which cache answered: "memory" (this isolate) or "edge".
+    pub tier: &'static str,
 }
 
 /// The edge cache, as the service needs it.
@@ -83,9 +85,9 @@ pub struct Document {
 
 /// Everything a request needs from its environment.
 pub struct Deps<'a, C, E> {
-    pub config: Result<Config, ConfigError>,
+    pub config: &'a Result<Config, ConfigError>,
     /// The store the configuration selects (an error when it cannot be opened).
-    pub store: Result<Rc<AnyStore<C>>, StoreError>,
+    pub store: &'a Result<Rc<AnyStore<C>>, StoreError>,
     pub cache: &'a E,
     pub coalescer: &'a Coalescer<Fetched>,
     /// The runtime's timer, for followers waiting on a coalesced read.
@@ -166,11 +168,11 @@ where
     C: crate::retry::Clock + 'static,
     E: EdgeCache,
 {
-    let config = match &deps.config {
+    let config = match deps.config {
         Ok(config) => config,
         Err(error) => return failure(incoming, id, ApiError::from(error.clone()), None, None),
     };
-    let store = match &deps.store {
+    let store = match deps.store {
         Ok(store) => Rc::clone(store),
         Err(error) => return failure(incoming, id, ApiError::from(error.clone()), None, None),
     };
@@ -219,6 +221,7 @@ where
                 etag: tag.clone(),
                 stored_at_ms: now_ms,
                 ttl,
+                tier: "edge",
             },
         );
     }

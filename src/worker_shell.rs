@@ -2,21 +2,46 @@
 //! clock, console) to the platform-free service. Nothing here decides
 //! anything about the contract.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use worker::{Cache, Context, Date, Delay, Env, Headers, Request, Response, console_error, event};
 
 use crate::coalesce::Coalescer;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
+use crate::memory_cache::{Layered, MemoryCache};
 use crate::reply::Reply;
 use crate::retry::Clock;
 use crate::service::{CachedAnswer, Deps, EdgeCache, Fetched, Incoming, new_correlation_id, serve};
 use crate::store::{AnyStore, StoreError};
 
+/// What a request needs from the Worker's vars and secrets. They are fixed
+/// for the life of an isolate, so this is built once per isolate, not per
+/// request (and the store's HTTP client is reused).
+struct Setup {
+    config: Result<Config, ConfigError>,
+    store: Result<Rc<AnyStore<WorkerClock>>, StoreError>,
+}
+
+impl Setup {
+    fn from_env(env: &Env) -> Self {
+        let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
+        let config = Config::from_lookup(&lookup);
+        let store = match &config {
+            Ok(config) => AnyStore::open(config, &lookup, WorkerClock, jitter).map(Rc::new),
+            Err(error) => Err(StoreError::Config(error.clone())),
+        };
+        Setup { config, store }
+    }
+}
+
 thread_local! {
-    /// One per isolate: requests in flight share store reads through it.
+    static SETUP: OnceCell<Rc<Setup>> = const { OnceCell::new() };
+    /// Requests in flight share store reads through it.
     static COALESCER: Rc<Coalescer<Fetched>> = Rc::new(Coalescer::default());
+    /// Answers this isolate has seen, in front of the edge cache.
+    static MEMORY: Rc<MemoryCache> = Rc::new(MemoryCache::default());
 }
 
 #[derive(Clone, Copy)]
@@ -51,18 +76,19 @@ fn start() {
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     let incoming = incoming(&request);
-    let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
-    let config = Config::from_lookup(&lookup);
-    let store = match &config {
-        Ok(config) => AnyStore::open(config, &lookup, WorkerClock, jitter).map(Rc::new),
-        Err(error) => Err(StoreError::Config(error.clone())),
-    };
-    let cache = WorkersCache { ctx: &ctx };
+    let setup = SETUP.with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(Setup::from_env(&env)))));
     let coalescer = COALESCER.with(Rc::clone);
+    let memory = MEMORY.with(Rc::clone);
     let now = || Date::now().as_millis() as f64;
+    let edge = WorkersCache { ctx: &ctx };
+    let cache = Layered {
+        memory: &memory,
+        edge: &edge,
+        now_ms: &now,
+    };
     let deps = Deps {
-        config,
-        store,
+        config: &setup.config,
+        store: &setup.store,
         cache: &cache,
         coalescer: &coalescer,
         clock: &WorkerClock,
@@ -132,17 +158,23 @@ fn default_cache() -> Option<Cache> {
 
 impl EdgeCache for WorkersCache<'_> {
     async fn lookup(&self, key: &str) -> Option<CachedAnswer> {
-        let mut response = default_cache()?.get(key, false).await.ok()??;
+        let response = default_cache()?.get(key, false).await.ok()??;
         let header = |name: &str| response.headers().get(name).ok().flatten();
         let etag = header("etag")?;
         let stored_at_ms = header("x-stored-at")?.parse().ok()?;
         let ttl = header("x-edge-ttl")?.parse().ok()?;
-        let body = response.text().await.ok()?;
+        // The JS text() promise, not worker's chunk-by-chunk stream reader:
+        // the profile of the hit path was dominated by that reader's calls.
+        let response: worker::web_sys::Response = response.into();
+        let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?;
         Some(CachedAnswer {
-            body,
+            body: text.as_string()?,
             etag,
             stored_at_ms,
             ttl,
+            tier: "edge",
         })
     }
 

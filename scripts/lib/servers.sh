@@ -160,9 +160,10 @@ stop_servers() {
   return 0
 }
 
-# start_worker NAME LOGDIR [KEY=VALUE ...]: the built Worker under `wrangler
-# dev` (the real workerd runtime) on a free port, with a fresh cache state and
-# the given vars; sets WORKER_URL. The bundle must be built already.
+# start_worker NAME LOGDIR [KEY=VALUE | @ENV_FILE ...]: the built Worker
+# under `wrangler dev` (the real workerd runtime) on a free port, with a fresh
+# cache state, the given vars and the secrets in each @ENV_FILE (kept off the
+# command line); sets WORKER_URL. The bundle must be built already.
 start_worker() {
   local name="$1" logdir="$2" port inspector state pid i log
   shift 2
@@ -172,7 +173,11 @@ start_worker() {
   log="$logdir/wrangler-$name.log"
   local vars=()
   for pair in "$@"; do
-    vars+=(--var "${pair%%=*}:${pair#*=}")
+    if [[ "$pair" == @* ]]; then
+      vars+=(--env-file "${pair#@}")
+    else
+      vars+=(--var "${pair%%=*}:${pair#*=}")
+    fi
   done
   _servers_say "starting worker '$name' on 127.0.0.1:$port (log $log)"
   _servers_spawn "$log" env SKIP_WORKER_BUILD=1 WRANGLER_SEND_METRICS=false \

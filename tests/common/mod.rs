@@ -69,8 +69,8 @@ pub fn serve_with<E: EdgeCache>(
     let coalescer = Coalescer::default();
     let now = || FIXED_NOW_MS;
     let deps = Deps {
-        config,
-        store,
+        config: &config,
+        store: &store,
         cache,
         coalescer: &coalescer,
         clock: &FixedClock,
