@@ -35,9 +35,10 @@ mod native {
     use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 
     use workflow_status_worker::attribute::{AttributeValue, Item, parse_item};
-    use workflow_status_worker::config::{Config, Credentials};
+    use workflow_status_worker::coalesce::Coalescer;
+    use workflow_status_worker::config::{Config, ConfigError, Credentials};
     use workflow_status_worker::retry::Clock;
-    use workflow_status_worker::service::{Coalescer, Deps, Incoming, NoCache, Outcome, serve};
+    use workflow_status_worker::service::{Deps, Incoming, NoCache, Outcome, serve};
     use workflow_status_worker::store::AnyStore;
     use workflow_status_worker::store::dynamodb::request::GetItem;
     use workflow_status_worker::store::dynamodb::response::{
@@ -159,14 +160,18 @@ mod native {
         for id in &ids {
             let incoming = get(id);
             // Deps built once: the service's own work.
-            let config = config("fixtures");
-            let store = AnyStore::open(&config, &none, FixedClock, || 0.5).map(Rc::new);
+            let config: Result<Config, ConfigError> = Ok(config("fixtures"));
+            let store = match &config {
+                Ok(config) => AnyStore::open(config, &none, FixedClock, || 0.5).map(Rc::new),
+                Err(error) => Err(error.clone().into()),
+            };
             let coalescer = Coalescer::default();
             let deps = Deps {
-                config: Ok(config),
-                store,
+                config: &config,
+                store: &store,
                 cache: &NoCache,
                 coalescer: &coalescer,
+                clock: &FixedClock,
                 now_ms: &now,
             };
             check(&run(serve(&incoming, &deps)), id);
@@ -194,10 +199,11 @@ mod native {
                             Err(error) => Err(error.clone().into()),
                         };
                         let deps = Deps {
-                            config,
-                            store,
+                            config: &config,
+                            store: &store,
                             cache: &NoCache,
                             coalescer: &coalescer,
+                            clock: &FixedClock,
                             now_ms: &now,
                         };
                         black_box(run(serve(black_box(incoming), &deps)))

@@ -18,7 +18,11 @@
 # summary table and writes it, with the command, date and machine, to
 # bench/RESULTS.md. Everything targets 127.0.0.1 only.
 #
-# Usage: bash scripts/bench.sh [--with-criterion] [--profile]
+# Usage: bash scripts/bench.sh [--rebuild] [--with-criterion] [--profile]
+#   --rebuild         build a release bundle (with wasm-opt) of the working
+#                     tree into bench/.tools/build and measure that, instead of
+#                     whatever build/ holds (`wrangler dev` leaves a build
+#                     without wasm-opt there; other tools rewrite it)
 #   --with-criterion  first run `cargo bench --bench transform` (~3 min) and
 #                     add its numbers to the results
 #   --profile         after the measured runs, sample our Worker's CPU with
@@ -33,10 +37,12 @@ root=$PWD
 command_line="bash scripts/bench.sh $*"
 with_criterion=0
 with_profile=0
+rebuild=0
 for arg in "$@"; do
   case "$arg" in
     --with-criterion) with_criterion=1 ;;
     --profile) with_profile=1 ;;
+    --rebuild) rebuild=1 ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
       exit 0
@@ -69,7 +75,13 @@ fail() {
 
 # --- processes: each in its own group, all stopped on exit ---------------
 pgids=()
+stage=""
 cleanup() {
+  stop_processes
+  # The staged copy of the bundle (see below); logs stay for inspection.
+  if [[ -n $stage && -d $stage ]]; then rm -rf -- "$stage"; fi
+}
+stop_processes() {
   local pgid i alive
   ((${#pgids[@]})) || return 0
   for pgid in "${pgids[@]}"; do kill -TERM -- "-$pgid" 2>/dev/null || true; done
@@ -136,10 +148,28 @@ fi
 [[ -x $workerd_bin ]] || fail "$workerd_bin missing (npm ci)"
 
 # --- bundle ----------------------------------------------------------------
-if [[ ! -f build/worker/shim.mjs || ! -f build/index.js || ! -f build/index_bg.wasm ]]; then
+bundle=build
+if ((rebuild)); then
+  bundle=bench/.tools/build
+  say "building a release bundle into $bundle (worker-build --release, wasm-opt on)"
+  (
+    # shellcheck source=scripts/lib/toolenv.sh
+    source scripts/lib/toolenv.sh
+    unset WRANGLER_COMMAND
+    timeout 1200 worker-build --release --out-dir "$bundle"
+  ) >&2
+elif [[ ! -f build/worker/shim.mjs || ! -f build/index.js || ! -f build/index_bg.wasm ]]; then
   say "no bundle in build/: building it (bash scripts/build.sh)"
   bash scripts/build.sh
 fi
+# Stage a copy of the bundle next to the workerd config (whose embeds are
+# relative: ../build/...), so a rebuild of build/ during the run changes nothing.
+stage=$(mktemp -d)
+mkdir -p "$stage/bench" "$stage/build/worker"
+cp bench/workerd.capnp bench/floor.mjs bench/edge-cache.mjs "$stage/bench/"
+cp "$bundle/worker/shim.mjs" "$stage/build/worker/"
+cp "$bundle/index.js" "$bundle/index_bg.wasm" "$stage/build/"
+bundle_info="$bundle/index_bg.wasm: $(stat -c '%s bytes, built %y' "$bundle/index_bg.wasm"), sha256 $(sha256sum "$stage/build/index_bg.wasm" | cut -c1-12)"
 
 # --- criterion (optional, before any load so nothing competes) -------------
 criterion_md=""
@@ -211,9 +241,9 @@ timeout 120 node bench/dynalite-seed.mjs --copies="$distinct_ids" "$dynamodb_end
 socket_args=()
 for name in "${sockets[@]}"; do socket_args+=(--socket-addr "$name=127.0.0.1:${port[$name]}"); done
 ((with_profile)) && socket_args+=(--inspector-addr "127.0.0.1:$inspector_port")
-say "starting workerd $("$workerd_bin" --version 2>&1 | awk '{print $2}') (bench/workerd.capnp)"
+say "starting workerd $("$workerd_bin" --version 2>&1 | awk '{print $2}') (bench/workerd.capnp, bundle staged in $stage)"
 BENCH_DYNAMODB_ENDPOINT=$dynamodb_endpoint spawn "$logs/workerd.log" \
-  "$workerd_bin" serve bench/workerd.capnp "${socket_args[@]}"
+  "$workerd_bin" serve "$stage/bench/workerd.capnp" "${socket_args[@]}"
 workerd_pid=$spawned_pid
 for name in "${sockets[@]}"; do
   wait_http "http://127.0.0.1:${port[$name]}/" "$workerd_pid" "$logs/workerd.log" "workerd socket $name"
@@ -335,7 +365,7 @@ export BENCH_ROWS="$rows" BENCH_COMMAND="$command_line" BENCH_CRITERION_MD="$cri
   BENCH_WARMUP_S="$warmup" BENCH_DURATION_S="$duration" BENCH_CONNECTIONS_N="$connections" \
   BENCH_WORKERD="$("$workerd_bin" --version 2>&1)" BENCH_WRK="$(wrk -v 2>&1 | head -n1)" \
   BENCH_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)" BENCH_DISTINCT="$distinct_ids" \
-  BENCH_BUNDLE="$(stat -c '%s bytes, built %y' build/index_bg.wasm)"
+  BENCH_BUNDLE="$bundle_info"
 python3 - "$results" <<'PY'
 import datetime, json, os, platform, subprocess, sys
 
@@ -358,7 +388,7 @@ lines = [header, "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:
 for r in rows:
     errs = sum(r["socket_errors"].values())
     rel = f'{r["rps"] / floor["rps"]:.2f}×' if floor and r["scenario"] not in ("floor", "dynalite-direct") else "-"
-    dyn = f'{r["dynalite_cpu_us_per_req"]:.0f}' if r["dynalite_cpu_us_per_req"] > 0 else "-"
+    dyn = f'{r["dynalite_cpu_us_per_req"]:.0f}' if r["scenario"].startswith(("ddb", "dynalite")) else "-"
     wcpu = f'{r["workerd_cpu_us_per_req"]:.0f}' if r["scenario"] != "dynalite-direct" else "-"
     lines.append(
         f'| {r["scenario"]} | {r["rps"]:,.0f} | {rel} | {r["p50_ms"]:.2f} | {r["p90_ms"]:.2f} '
@@ -384,7 +414,7 @@ Generated by `scripts/bench.sh`; rerun it to refresh this file.
 - Date: {now}
 - Machine: {sh("nproc")} CPUs (`nproc`), {cpu}, {int(mem) // 1024} MiB RAM, {platform.system()} {platform.release()}
 - Load average before the run: {os.environ["BENCH_LOAD_BEFORE"]}
-- Code: commit {commit}{dirty}; bundle build/index_bg.wasm {os.environ["BENCH_BUNDLE"]}
+- Code: commit {commit}{dirty}; bundle {os.environ["BENCH_BUNDLE"]}
 - Runtime: bare `workerd serve bench/workerd.capnp` ({os.environ["BENCH_WORKERD"]}), compatibility date 2026-05-01, one process serving all scenarios
 - Load: {os.environ["BENCH_WRK"]}; `wrk -t{os.environ["BENCH_CONNECTIONS_N"]} -c{os.environ["BENCH_CONNECTIONS_N"]} --timeout 2s -s bench/wrk-report.lua`, {os.environ["BENCH_WARMUP_S"]} s warm-up then {os.environ["BENCH_DURATION_S"]} s measured per scenario, 127.0.0.1 only
 - Store: dynalite 4.0.0 (in memory) on 127.0.0.1, item `session-completed` plus {os.environ["BENCH_DISTINCT"]} copies
@@ -402,6 +432,7 @@ Generated by `scripts/bench.sh`; rerun it to refresh this file.
 - **dynalite-direct**: wrk POSTing GetItem straight at dynalite: the store's own capacity on this machine.
 - CPU columns: CPU time the process used during the measured run divided by requests served (all on 2 cores shared by wrk, workerd and dynalite; workerd serves from one thread).
 - Latencies: closed loop, one request in flight per connection, timed per request by bench/wrk-report.lua (wrk's built-in latency statistics are inconsistent on this machine: on one connection they report a mean latency far above the interval between requests). "in flight" = req/s × mean latency, a check: it should equal the connection count.
+- Tails: under load workerd stalls every connection at once for 100–200 ms every second or so (the floor too), and now and then a single request waits 0.4–3.7 s (seen on plain JS Workers as well); a high-priority gap detector running alongside saw no machine pauses. p99 and max mostly measure that; compare req/s, p50 and p90.
 
 ### Edge cache traffic during the measured runs
 
@@ -421,7 +452,9 @@ if os.environ.get("BENCH_PROFILES_MD"):
 
 Sampled after the measured runs (workerd was started with the inspector listening). Names are wasm-bindgen
 glue (`__wbg_*`), minified JS from build/index.js, Rust functions from the wasm name section, and V8's
-`(program)` (native runtime work: HTTP, Cache API plumbing) and `(idle)`. Profiling slows the Worker down.
+`(program)` (native runtime work: HTTP, Cache API plumbing). Rough: profiling slows the Worker down, and all
+isolates share workerd's one thread, so "not idle" totals of different isolates overlap and vary from run to
+run; read the percentages as a ranking within our Worker.
 {os.environ["BENCH_PROFILES_MD"]}
 """
 if os.environ.get("BENCH_CRITERION_MD"):

@@ -76,4 +76,4 @@ step "store tests against moto and the fault front; end-to-end tests against wor
 # These tests need the servers above, so they are #[ignore]d in a plain
 # `cargo test` and included here.
 cargo test --test dynamodb_store --test e2e_fixtures --test e2e_dynamodb --test e2e_cache \
-    -- --include-ignored
+    -- --include-ignored --show-output

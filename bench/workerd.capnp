@@ -1,0 +1,165 @@
+# Bare `workerd serve` configuration for the load benchmark (scripts/bench.sh).
+#
+# One workerd process serves every scenario on its own socket, so all of them
+# run on the same runtime in the same run (workerd serves from one thread):
+#
+#   socket               service
+#   floor                a constant ~800-byte JSON from a tiny JS Worker
+#   fixtures-cache       our Worker, fixture store, edge cache on (hit path)
+#   fixtures-nocache     our Worker, fixture store, every CACHE_*_TTL_SECONDS = 0
+#   fixtures-nocacheapi  as fixtures-nocache, but no Cache API configured at all
+#   ddb-cache            our Worker, DynamoDB store (local dynalite), cache on
+#   ddb-nocache          our Worker, DynamoDB store, cache TTLs 0 (network miss)
+#   stats-*              the counters of each edge cache (GET /__stats)
+#
+# The Cache API: workerd turns `caches.default` operations into HTTP requests
+# to the Worker's `cacheApiOutbound` service. With none configured, put() and
+# match() throw "No Cache was configured" (the Worker then serves uncached).
+# bench/edge-cache.mjs is a small in-memory store speaking miniflare's cache
+# protocol. Each Worker gets its own (a separate isolate, so a separate Map):
+# the cache key depends on the store settings but not on the TTLs, so the
+# cache-off Workers would otherwise be served the cache-on Workers' entries.
+#
+# Addresses below are defaults; scripts/bench.sh passes free ports with
+# `--socket-addr NAME=127.0.0.1:PORT`, and the DynamoDB endpoint through the
+# environment (BENCH_DYNAMODB_ENDPOINT). The Workers' global fetch() may reach
+# local (loopback) addresses only: the `loopback` network service.
+#
+# Embedded paths are relative to this file: build/ must hold the worker-build
+# output (bash scripts/build.sh). workerd reads them at start-up.
+
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "floor", worker = .floorWorker),
+    (name = "fixtures-cache", worker = .fixturesCache),
+    (name = "fixtures-nocache", worker = .fixturesNoCache),
+    (name = "fixtures-nocacheapi", worker = .fixturesNoCacheApi),
+    (name = "ddb-cache", worker = .ddbCache),
+    (name = "ddb-nocache", worker = .ddbNoCache),
+    (name = "edge-fixtures-cache", worker = .edgeCache),
+    (name = "edge-fixtures-nocache", worker = .edgeCache),
+    (name = "edge-ddb-cache", worker = .edgeCache),
+    (name = "edge-ddb-nocache", worker = .edgeCache),
+    (name = "loopback", network = (allow = ["local"])),
+  ],
+  sockets = [
+    (name = "floor", address = "127.0.0.1:18800", http = (), service = "floor"),
+    (name = "fixtures-cache", address = "127.0.0.1:18801", http = (), service = "fixtures-cache"),
+    (name = "fixtures-nocache", address = "127.0.0.1:18802", http = (), service = "fixtures-nocache"),
+    (name = "fixtures-nocacheapi", address = "127.0.0.1:18803", http = (), service = "fixtures-nocacheapi"),
+    (name = "ddb-cache", address = "127.0.0.1:18804", http = (), service = "ddb-cache"),
+    (name = "ddb-nocache", address = "127.0.0.1:18805", http = (), service = "ddb-nocache"),
+    (name = "stats-fixtures-cache", address = "127.0.0.1:18806", http = (), service = "edge-fixtures-cache"),
+    (name = "stats-fixtures-nocache", address = "127.0.0.1:18807", http = (), service = "edge-fixtures-nocache"),
+    (name = "stats-ddb-cache", address = "127.0.0.1:18808", http = (), service = "edge-ddb-cache"),
+    (name = "stats-ddb-nocache", address = "127.0.0.1:18809", http = (), service = "edge-ddb-nocache"),
+  ],
+);
+
+const compatibilityDate :Text = "2026-05-01";
+
+const floorWorker :Workerd.Worker = (
+  modules = [(name = "floor.mjs", esModule = embed "floor.mjs")],
+  compatibilityDate = .compatibilityDate,
+  globalOutbound = "loopback",
+);
+
+const edgeCache :Workerd.Worker = (
+  modules = [(name = "edge-cache.mjs", esModule = embed "edge-cache.mjs")],
+  compatibilityDate = .compatibilityDate,
+  globalOutbound = "loopback",
+);
+
+# worker-build's output, under the names its imports use: build/worker/shim.mjs
+# (the entry, as in wrangler.toml) imports "../index.js", which imports
+# "./index_bg.wasm" and the built-in "cloudflare:workers".
+const statusModules :List(Workerd.Worker.Module) = [
+  (name = "worker/shim.mjs", esModule = embed "../build/worker/shim.mjs"),
+  (name = "index.js", esModule = embed "../build/index.js"),
+  (name = "index_bg.wasm", wasm = embed "../build/index_bg.wasm"),
+];
+
+# The vars from wrangler.toml, then each scenario's own.
+
+const fixturesCache :Workerd.Worker = (
+  modules = .statusModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "fixtures"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+  ],
+  cacheApiOutbound = "edge-fixtures-cache",
+  globalOutbound = "loopback",
+);
+
+const fixturesNoCache :Workerd.Worker = (
+  modules = .statusModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "fixtures"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "CACHE_RUNNING_TTL_SECONDS", text = "0"),
+    (name = "CACHE_FINISHED_TTL_SECONDS", text = "0"),
+    (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
+  ],
+  cacheApiOutbound = "edge-fixtures-nocache",
+  globalOutbound = "loopback",
+);
+
+# No cacheApiOutbound: every cache lookup throws at once, nothing is stored.
+const fixturesNoCacheApi :Workerd.Worker = (
+  modules = .statusModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "fixtures"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "CACHE_RUNNING_TTL_SECONDS", text = "0"),
+    (name = "CACHE_FINISHED_TTL_SECONDS", text = "0"),
+    (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
+  ],
+  globalOutbound = "loopback",
+);
+
+const ddbCache :Workerd.Worker = (
+  modules = .statusModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "dynamodb"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "DYNAMODB_ENDPOINT", fromEnvironment = "BENCH_DYNAMODB_ENDPOINT"),
+    # Dummy credentials: dynalite checks only the Authorization header's form.
+    (name = "AWS_ACCESS_KEY_ID", text = "AKIDBENCHMARK"),
+    (name = "AWS_SECRET_ACCESS_KEY", text = "bench-secret-not-a-real-key"),
+  ],
+  cacheApiOutbound = "edge-ddb-cache",
+  globalOutbound = "loopback",
+);
+
+const ddbNoCache :Workerd.Worker = (
+  modules = .statusModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "dynamodb"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "DYNAMODB_ENDPOINT", fromEnvironment = "BENCH_DYNAMODB_ENDPOINT"),
+    (name = "AWS_ACCESS_KEY_ID", text = "AKIDBENCHMARK"),
+    (name = "AWS_SECRET_ACCESS_KEY", text = "bench-secret-not-a-real-key"),
+    (name = "CACHE_RUNNING_TTL_SECONDS", text = "0"),
+    (name = "CACHE_FINISHED_TTL_SECONDS", text = "0"),
+    (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
+  ],
+  cacheApiOutbound = "edge-ddb-nocache",
+  globalOutbound = "loopback",
+);
