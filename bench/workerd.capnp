@@ -7,7 +7,6 @@
 #   floor                a constant ~800-byte JSON from a tiny JS Worker
 #   fixtures-cache       our Worker, fixture store, edge cache on (hit path)
 #   fixtures-nocache     our Worker, fixture store, every CACHE_*_TTL_SECONDS = 0
-#   fixtures-nocacheapi  as fixtures-nocache, but no Cache API configured at all
 #   ddb-cache            our Worker, DynamoDB store (local dynalite), cache on
 #   ddb-nocache          our Worker, DynamoDB store, cache TTLs 0 (network miss)
 #   stats-*              the counters of each edge cache (GET /__stats)
@@ -35,7 +34,6 @@ const config :Workerd.Config = (
     (name = "floor", worker = .floorWorker),
     (name = "fixtures-cache", worker = .fixturesCache),
     (name = "fixtures-nocache", worker = .fixturesNoCache),
-    (name = "fixtures-nocacheapi", worker = .fixturesNoCacheApi),
     (name = "ddb-cache", worker = .ddbCache),
     (name = "ddb-nocache", worker = .ddbNoCache),
     (name = "edge-fixtures-cache", worker = .edgeCache),
@@ -48,7 +46,6 @@ const config :Workerd.Config = (
     (name = "floor", address = "127.0.0.1:18800", http = (), service = "floor"),
     (name = "fixtures-cache", address = "127.0.0.1:18801", http = (), service = "fixtures-cache"),
     (name = "fixtures-nocache", address = "127.0.0.1:18802", http = (), service = "fixtures-nocache"),
-    (name = "fixtures-nocacheapi", address = "127.0.0.1:18803", http = (), service = "fixtures-nocacheapi"),
     (name = "ddb-cache", address = "127.0.0.1:18804", http = (), service = "ddb-cache"),
     (name = "ddb-nocache", address = "127.0.0.1:18805", http = (), service = "ddb-nocache"),
     (name = "stats-fixtures-cache", address = "127.0.0.1:18806", http = (), service = "edge-fixtures-cache"),
@@ -109,22 +106,6 @@ const fixturesNoCache :Workerd.Worker = (
     (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
   ],
   cacheApiOutbound = "edge-fixtures-nocache",
-  globalOutbound = "loopback",
-);
-
-# No cacheApiOutbound: every cache lookup throws at once, nothing is stored.
-const fixturesNoCacheApi :Workerd.Worker = (
-  modules = .statusModules,
-  compatibilityDate = .compatibilityDate,
-  bindings = [
-    (name = "STATUS_STORE", text = "fixtures"),
-    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
-    (name = "AWS_REGION", text = "us-east-1"),
-    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
-    (name = "CACHE_RUNNING_TTL_SECONDS", text = "0"),
-    (name = "CACHE_FINISHED_TTL_SECONDS", text = "0"),
-    (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
-  ],
   globalOutbound = "loopback",
 );
 

@@ -37,6 +37,13 @@ pub enum Answer<'a> {
 }
 
 impl CachePolicy {
+    /// Whether any answer is ever stored: with every period 0 a lookup
+    /// could only find entries written under other settings, and costs a
+    /// Cache API round trip per poll.
+    pub fn enabled(&self) -> bool {
+        self.running_ttl > 0 || self.finished_ttl > 0 || self.pending_ttl > 0
+    }
+
     /// Seconds to keep this answer at the edge; `None` means do not store it.
     pub fn ttl(&self, answer: Answer<'_>) -> Option<u32> {
         let ttl = match answer {
@@ -121,6 +128,24 @@ mod tests {
 
     fn id(raw: &str) -> SessionId {
         SessionId::from_segment(raw).unwrap()
+    }
+
+    #[test]
+    fn caching_is_off_only_when_every_period_is_zero() {
+        assert!(CachePolicy::default().enabled());
+        let off = CachePolicy {
+            running_ttl: 0,
+            finished_ttl: 0,
+            pending_ttl: 0,
+        };
+        assert!(!off.enabled());
+        assert!(
+            CachePolicy {
+                pending_ttl: 1,
+                ..off
+            }
+            .enabled()
+        );
     }
 
     #[test]

@@ -179,7 +179,12 @@ where
     let key = cache_key(config, id);
     let now_ms = (deps.now_ms)();
 
-    if let Some(hit) = deps.cache.lookup(&key).await {
+    let hit = if config.cache.enabled() {
+        deps.cache.lookup(&key).await
+    } else {
+        None
+    };
+    if let Some(hit) = hit {
         let age = ((now_ms - hit.stored_at_ms) / 1000.0).floor().max(0.0) as u32;
         if age < hit.ttl {
             let remaining = hit.ttl - age;

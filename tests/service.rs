@@ -6,7 +6,7 @@ mod common;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use common::{FIXED_NOW, config, get, request, serve_fixtures, serve_with, status_path};
@@ -413,10 +413,12 @@ fn options_without_preflight_headers_lists_the_methods() {
 struct MemoryCache {
     entries: RefCell<HashMap<String, CachedAnswer>>,
     stores: RefCell<Vec<String>>,
+    lookups: Cell<usize>,
 }
 
 impl EdgeCache for MemoryCache {
     async fn lookup(&self, key: &str) -> Option<CachedAnswer> {
+        self.lookups.set(self.lookups.get() + 1);
         self.entries.borrow().get(key).cloned()
     }
     fn store(&self, key: String, answer: CachedAnswer) {
@@ -544,6 +546,37 @@ fn pending_period_zero_disables_storing_the_default() {
     assert_eq!(reply.header("x-cache"), Some("BYPASS"));
     assert_eq!(reply.header("cache-control"), Some("no-store"));
     assert!(cache.stores.borrow().is_empty());
+}
+
+#[test]
+fn every_period_zero_leaves_the_cache_alone() {
+    let cache = MemoryCache::default();
+    let zero = || {
+        config(&[
+            ("STATUS_STORE", "fixtures"),
+            ("CACHE_RUNNING_TTL_SECONDS", "0"),
+            ("CACHE_FINISHED_TTL_SECONDS", "0"),
+            ("CACHE_PENDING_TTL_SECONDS", "0"),
+        ])
+    };
+    // An entry written under other settings sharing the key is not served.
+    serve_with(
+        &get("/api/workflow/session-completed/status"),
+        Ok(fixtures_config()),
+        &cache,
+    );
+    assert_eq!(cache.lookups.get(), 1);
+    for path in [
+        "/api/workflow/session-completed/status",
+        "/api/workflow/session-processing/status",
+        "/api/workflow/nobody/status",
+    ] {
+        let reply = serve_with(&get(path), Ok(zero()), &cache).reply;
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("x-cache"), Some("BYPASS"), "{path}");
+    }
+    assert_eq!(cache.lookups.get(), 1, "no lookups with caching off");
+    assert_eq!(cache.stores.borrow().len(), 1);
 }
 
 #[test]
