@@ -24,12 +24,16 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 criterion::criterion_main!(native::benches);
 
+// The tests' helpers: the fixed clock and "now", configuration, requests.
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::future::Future;
+    use crate::common::{self, FIXED_NOW_MS, FixedClock, run};
     use std::hint::black_box;
     use std::rc::Rc;
-    use std::task::{Context, Poll, Waker};
     use std::time::{Duration, UNIX_EPOCH};
 
     use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
@@ -37,7 +41,6 @@ mod native {
     use workflow_status_worker::attribute::{AttributeValue, Item, parse_item};
     use workflow_status_worker::coalesce::Coalescer;
     use workflow_status_worker::config::{Config, ConfigError, Credentials};
-    use workflow_status_worker::retry::Clock;
     use workflow_status_worker::service::{Deps, Incoming, NoCache, Outcome, serve};
     use workflow_status_worker::store::AnyStore;
     use workflow_status_worker::store::dynamodb::request::GetItem;
@@ -48,32 +51,8 @@ mod native {
     use workflow_status_worker::timestamp::from_unix_millis;
     use workflow_status_worker::transform::document_from_item;
 
-    /// 2026-01-02T03:04:05.678Z, the "now" the fixtures expect.
-    const FIXED_NOW_MS: f64 = 1_767_323_045_678.0;
-
     /// The fixtures the brief singles out come first in every group.
     const FEATURED: [&str; 2] = ["session-completed", "session-large-tokens"];
-
-    struct FixedClock;
-
-    impl Clock for FixedClock {
-        fn now_millis(&self) -> f64 {
-            FIXED_NOW_MS
-        }
-        async fn sleep(&self, _duration: Duration) {}
-    }
-
-    /// Drives a future that never waits (fixture store, no cache): one poll.
-    fn run<F: Future>(future: F) -> F::Output {
-        let mut future = std::pin::pin!(future);
-        match future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            Poll::Ready(output) => output,
-            Poll::Pending => panic!("the benchmarked future waited on I/O"),
-        }
-    }
 
     fn fixture(name: &str) -> &'static str {
         FIXTURE_ITEMS
@@ -128,18 +107,11 @@ mod native {
     }
 
     fn config(store: &str) -> Config {
-        let lookup = |name: &str| (name == "STATUS_STORE").then(|| store.to_owned());
-        Config::from_lookup(&lookup).expect("valid configuration")
+        common::config(&[("STATUS_STORE", store)])
     }
 
     fn get(id: &str) -> Incoming {
-        let encoded = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
-        Incoming {
-            method: "GET".to_owned(),
-            path: format!("/api/workflow/{encoded}/status"),
-            correlation_id: "bench-correlation".to_owned(),
-            ..Incoming::default()
-        }
+        common::get(&common::status_path(id))
     }
 
     fn check(outcome: &Outcome, id: &str) {

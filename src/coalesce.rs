@@ -183,22 +183,25 @@ mod tests {
         assert_eq!((a, b), (("a", Role::Leader), ("b", Role::Leader)));
     }
 
+    /// A leader for key "k" whose fetch takes a minute.
+    fn spawn_stuck_leader(coalescer: &Rc<Coalescer<u32>>) -> tokio::task::JoinHandle<(u32, Role)> {
+        let coalescer = Rc::clone(coalescer);
+        tokio::task::spawn_local(async move {
+            let clock = TokioClock(Instant::now());
+            coalescer
+                .run("k", &clock, Duration::from_secs(5), || async {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                    1
+                })
+                .await
+        })
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn followers_fall_back_when_the_leader_is_cancelled() {
         in_local_set(async {
             let coalescer = Rc::new(Coalescer::<u32>::default());
-            let leader = tokio::task::spawn_local({
-                let coalescer = Rc::clone(&coalescer);
-                async move {
-                    let clock = TokioClock(Instant::now());
-                    coalescer
-                        .run("k", &clock, Duration::from_secs(5), || async {
-                            tokio::time::sleep(Duration::from_secs(60)).await;
-                            1
-                        })
-                        .await
-                }
-            });
+            let leader = spawn_stuck_leader(&coalescer);
             tokio::task::yield_now().await;
             assert_eq!(coalescer.in_flight(), 1);
             let follower = tokio::task::spawn_local({
@@ -224,18 +227,7 @@ mod tests {
     async fn followers_stop_waiting_after_max_wait() {
         in_local_set(async {
             let coalescer = Rc::new(Coalescer::<u32>::default());
-            let _leader = tokio::task::spawn_local({
-                let coalescer = Rc::clone(&coalescer);
-                async move {
-                    let clock = TokioClock(Instant::now());
-                    coalescer
-                        .run("k", &clock, Duration::from_secs(5), || async {
-                            tokio::time::sleep(Duration::from_secs(60)).await;
-                            1
-                        })
-                        .await
-                }
-            });
+            let _leader = spawn_stuck_leader(&coalescer);
             tokio::task::yield_now().await;
             let clock = TokioClock(Instant::now());
             let (value, role) = coalescer

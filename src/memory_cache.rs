@@ -171,15 +171,7 @@ mod tests {
     }
 
     fn run<F: std::future::Future>(future: F) -> F::Output {
-        use std::task::{Context, Poll, Waker};
-        let mut future = std::pin::pin!(future);
-        match future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            Poll::Ready(output) => output,
-            Poll::Pending => panic!("nothing here waits"),
-        }
+        futures_util::FutureExt::now_or_never(future).expect("nothing here waits")
     }
 
     #[test]

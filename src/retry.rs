@@ -133,22 +133,9 @@ mod tests {
         }
     }
 
+    /// The futures here never wait on anything real: one poll finishes them.
     fn block_on<F: Future>(future: F) -> F::Output {
-        futures_executor_lite(future)
-    }
-
-    /// The futures here never wait on anything real, so polling once
-    /// with a no-op waker finishes them.
-    fn futures_executor_lite<F: Future>(future: F) -> F::Output {
-        use std::task::{Context, Poll, Waker};
-        let mut future = std::pin::pin!(future);
-        match future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            Poll::Ready(output) => output,
-            Poll::Pending => panic!("test future waited on something"),
-        }
+        futures_util::FutureExt::now_or_never(future).expect("test future waited on something")
     }
 
     fn policy() -> RetryPolicy {

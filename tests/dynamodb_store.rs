@@ -7,7 +7,7 @@ mod e2e_support;
 
 use std::time::{Duration, Instant, SystemTime};
 
-use e2e_support::{env, fixtures, front_count, front_plan, unique_id};
+use e2e_support::{TRANSIENT_FAULTS, env, fixtures, front_count, front_plan, unique_id};
 use workflow_status_worker::attribute::parse_item;
 use workflow_status_worker::config::{Config, Credentials};
 use workflow_status_worker::retry::{Clock, Retryable};
@@ -233,17 +233,7 @@ async fn through_front(plan: &[&str], expect_ok: bool, attempts: u32) -> (Read, 
 #[tokio::test]
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn transient_faults_are_retried_to_success() {
-    for (plan, attempts) in [
-        (&["throttle", "throttle"][..], 3),
-        (&["throttling"][..], 2),
-        (&["error500"][..], 2),
-        (&["error503"][..], 2),
-        (&["reset"][..], 2),
-        (&["hang:5"][..], 2),
-        (&["bad_crc"][..], 2),
-        (&["not_json"][..], 2),
-        (&["truncated"][..], 2),
-    ] {
+    for (plan, attempts) in TRANSIENT_FAULTS {
         let (read, _) = through_front(plan, true, attempts).await;
         assert_eq!(read.result, Ok(None), "{plan:?}");
     }

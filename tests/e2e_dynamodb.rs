@@ -8,7 +8,8 @@ mod e2e_support;
 use std::time::{Duration, Instant};
 
 use e2e_support::{
-    env, fixtures, front_count, front_plan, get, status_url, unique_id, with_fixed_now,
+    TRANSIENT_FAULTS, env, fixtures, front_count, front_plan, get, status_url, unique_id,
+    with_fixed_now,
 };
 
 #[tokio::test]
@@ -131,17 +132,8 @@ async fn poll_with_faults(
 #[tokio::test]
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn transient_faults_are_retried_inside_the_worker() {
-    for (plan, attempts) in [
-        (&["throttle", "throttle"][..], 3),
-        (&["error500"][..], 2),
-        (&["error503"][..], 2),
-        (&["reset"][..], 2),
-        (&["hang:5"][..], 2),
-        (&["bad_crc"][..], 2),
-        (&["not_json"][..], 2),
-        (&["truncated"][..], 2),
-    ] {
-        let (answer, _) = poll_with_faults(plan, 200, attempts).await;
+    for (plan, attempts) in TRANSIENT_FAULTS {
+        let (answer, _) = poll_with_faults(plan, 200, u64::from(attempts)).await;
         assert_eq!(answer.json()["overallStatus"], "pending", "{plan:?}");
     }
 }

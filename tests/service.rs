@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use common::{FIXED_NOW, config, get, request, serve_fixtures, serve_with, status_path};
 use workflow_status_worker::config::Config;
+use workflow_status_worker::reply::Reply;
 use workflow_status_worker::service::{CachedAnswer, EdgeCache, Incoming, new_correlation_id};
 
 fn json(body: &str) -> serde_json::Value {
@@ -70,7 +71,7 @@ fn head_has_get_status_and_headers_without_body() {
     let head = serve_fixtures(&request("HEAD", path), &[]).reply;
     assert_eq!(head.status, get.status);
     assert_eq!(head.body, "");
-    let names = |r: &workflow_status_worker::reply::Reply| {
+    let names = |r: &Reply| {
         let mut n: Vec<_> = r
             .headers
             .iter()
@@ -431,15 +432,15 @@ fn fixtures_config() -> Config {
     config(&[("STATUS_STORE", "fixtures")])
 }
 
+/// One GET of `path` on the fixture store through `cache`.
+fn poll(cache: &MemoryCache, path: &str) -> Reply {
+    serve_with(&get(path), Ok(fixtures_config()), cache).reply
+}
+
 #[test]
 fn documents_are_stored_with_their_status_period_and_served_as_hits() {
     let cache = MemoryCache::default();
-    let first = serve_with(
-        &get("/api/workflow/session-completed/status"),
-        Ok(fixtures_config()),
-        &cache,
-    )
-    .reply;
+    let first = poll(&cache, "/api/workflow/session-completed/status");
     assert_eq!(first.header("x-cache"), Some("MISS"));
     assert_eq!(first.header("cache-control"), Some("max-age=30"));
     assert!(
@@ -460,40 +461,21 @@ fn documents_are_stored_with_their_status_period_and_served_as_hits() {
     assert_eq!(second.header("age"), Some("0"));
     assert_eq!(cache.stores.borrow().len(), 1, "a hit is not stored again");
 
-    let running = serve_with(
-        &get("/api/workflow/session-processing/status"),
-        Ok(fixtures_config()),
-        &cache,
-    )
-    .reply;
+    let running = poll(&cache, "/api/workflow/session-processing/status");
     assert_eq!(running.header("cache-control"), Some("max-age=2"));
-    let pending = serve_with(
-        &get("/api/workflow/nobody/status"),
-        Ok(fixtures_config()),
-        &cache,
-    )
-    .reply;
+    let pending = poll(&cache, "/api/workflow/nobody/status");
     assert_eq!(pending.header("cache-control"), Some("max-age=1"));
 }
 
 #[test]
 fn expired_entries_are_read_again() {
     let cache = MemoryCache::default();
-    serve_with(
-        &get("/api/workflow/session-processing/status"),
-        Ok(fixtures_config()),
-        &cache,
-    );
+    poll(&cache, "/api/workflow/session-processing/status");
     // Age the entry past its 2 s period.
     for entry in cache.entries.borrow_mut().values_mut() {
         entry.stored_at_ms -= 2_000.0;
     }
-    let reply = serve_with(
-        &get("/api/workflow/session-processing/status"),
-        Ok(fixtures_config()),
-        &cache,
-    )
-    .reply;
+    let reply = poll(&cache, "/api/workflow/session-processing/status");
     assert_eq!(reply.header("x-cache"), Some("MISS"));
     assert_eq!(cache.stores.borrow().len(), 2);
 }
@@ -501,20 +483,11 @@ fn expired_entries_are_read_again() {
 #[test]
 fn hits_tell_the_browser_only_the_remaining_period() {
     let cache = MemoryCache::default();
-    serve_with(
-        &get("/api/workflow/session-completed/status"),
-        Ok(fixtures_config()),
-        &cache,
-    );
+    poll(&cache, "/api/workflow/session-completed/status");
     for entry in cache.entries.borrow_mut().values_mut() {
         entry.stored_at_ms -= 12_500.0;
     }
-    let reply = serve_with(
-        &get("/api/workflow/session-completed/status"),
-        Ok(fixtures_config()),
-        &cache,
-    )
-    .reply;
+    let reply = poll(&cache, "/api/workflow/session-completed/status");
     assert_eq!(reply.header("x-cache"), Some("HIT"));
     assert_eq!(reply.header("age"), Some("12"));
     assert_eq!(reply.header("cache-control"), Some("max-age=18"));
@@ -528,7 +501,7 @@ fn errors_and_bad_requests_are_never_stored() {
         "/api/workflow/%zz/status",
         "/nope",
     ] {
-        let reply = serve_with(&get(path), Ok(fixtures_config()), &cache).reply;
+        let reply = poll(&cache, path);
         assert!(reply.status >= 400, "{path}");
         assert_ne!(reply.header("x-cache"), Some("HIT"));
     }
@@ -560,11 +533,7 @@ fn every_period_zero_leaves_the_cache_alone() {
         ])
     };
     // An entry written under other settings sharing the key is not served.
-    serve_with(
-        &get("/api/workflow/session-completed/status"),
-        Ok(fixtures_config()),
-        &cache,
-    );
+    poll(&cache, "/api/workflow/session-completed/status");
     assert_eq!(cache.lookups.get(), 1);
     for path in [
         "/api/workflow/session-completed/status",
@@ -582,12 +551,7 @@ fn every_period_zero_leaves_the_cache_alone() {
 #[test]
 fn if_none_match_gets_304_on_miss_and_hit() {
     let cache = MemoryCache::default();
-    let first = serve_with(
-        &get("/api/workflow/session-completed/status"),
-        Ok(fixtures_config()),
-        &cache,
-    )
-    .reply;
+    let first = poll(&cache, "/api/workflow/session-completed/status");
     let etag = first.header("etag").unwrap().to_owned();
     for _ in 0..2 {
         let mut conditional = get("/api/workflow/session-completed/status");

@@ -3,8 +3,9 @@
 
 use std::future::Future;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
+
+use futures_util::FutureExt;
 
 use workflow_status_worker::coalesce::Coalescer;
 use workflow_status_worker::config::Config;
@@ -28,14 +29,9 @@ impl Clock for FixedClock {
 
 /// Runs a future that never waits on real I/O (the fixture store, no cache).
 pub fn run<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("future waited on I/O; use an async test"),
-    }
+    future
+        .now_or_never()
+        .expect("future waited on I/O; use an async test")
 }
 
 pub fn config(pairs: &[(&str, &str)]) -> Config {

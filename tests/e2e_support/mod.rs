@@ -141,6 +141,20 @@ pub fn with_fixed_now(body: &str) -> String {
 
 // ---- the fault front's admin API ----
 
+/// Fault plans the front plays once each before passing the request on
+/// (see tests/support/fault_front.py), with the attempts a read then takes.
+pub const TRANSIENT_FAULTS: [(&[&str], u32); 9] = [
+    (&["throttle", "throttle"], 3),
+    (&["throttling"], 2),
+    (&["error500"], 2),
+    (&["error503"], 2),
+    (&["reset"], 2),
+    (&["hang:5"], 2),
+    (&["bad_crc"], 2),
+    (&["not_json"], 2),
+    (&["truncated"], 2),
+];
+
 pub async fn front_plan(front: &str, session: &str, actions: &[&str]) {
     let body = serde_json::json!({ "session": session, "actions": actions }).to_string();
     let response = client()
