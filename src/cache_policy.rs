@@ -84,29 +84,20 @@ fn fingerprint(config: &Config) -> String {
         hash.update((part.len() as u64).to_be_bytes());
         hash.update(part.as_bytes());
     }
-    hex(&hash.finalize()[..8])
+    hex::encode(hash.finalize().get(..8).unwrap_or_default())
 }
 
 /// A strong validator for a response body.
 pub fn etag(body: &str) -> String {
     use sha2::{Digest, Sha256};
-    format!("\"{}\"", hex(&Sha256::digest(body.as_bytes())[..12]))
+    let digest = Sha256::digest(body.as_bytes());
+    format!("\"{}\"", hex::encode(digest.get(..12).unwrap_or_default()))
 }
 
 /// Does `If-None-Match` name this entity tag? (weak comparison, RFC 9110 13.1.2)
 pub fn if_none_match_hits(header: &str, etag: &str) -> bool {
     let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
     header.trim() == "*" || header.split(',').any(|tag| bare(tag) == bare(etag))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
 }
 
 #[cfg(test)]
