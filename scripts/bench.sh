@@ -28,15 +28,17 @@
 #                     the V8 inspector (bench/profile.mjs) under the same load
 #                     in three scenarios and add the hottest functions
 # Environment: BENCH_WARMUP (s, default 2), BENCH_DURATION (s, default 5),
-#   BENCH_CONNECTIONS (default 32), BENCH_RESULTS (default bench/RESULTS.md).
+#   BENCH_CONNECTIONS (default 32), BENCH_RESULTS (default bench/RESULTS.md),
+#   BENCH_SCENARIOS (space-separated names to run, default all; the floor
+#   always runs, as the baseline of the same run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
 # The command as run, with the settings that change the results.
 command_line="bash scripts/bench.sh $*"
-for var in BENCH_RESULTS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP; do
-  [[ -n ${!var:-} ]] && command_line="$var=${!var} $command_line"
+for var in BENCH_RESULTS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_SCENARIOS; do
+  [[ -n ${!var:-} ]] && command_line="$var=${!var@Q} $command_line"
 done
 command_line=${command_line% }
 with_criterion=0
@@ -285,6 +287,9 @@ edge_stats() { # NAME: the edge cache's counters, or {}
 run() {
   local scenario="$1" url="$2" script="$3"
   shift 3
+  if [[ $scenario != floor && -n ${BENCH_SCENARIOS:-} && " $BENCH_SCENARIOS " != *" $scenario "* ]]; then
+    return 0
+  fi
   local extra=()
   (($#)) && extra=(-- "$@")
   # One connection per wrk thread: bench/wrk-report.lua times each request.

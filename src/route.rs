@@ -57,6 +57,24 @@ pub fn route(path: &str) -> Result<Route, RouteError> {
     })
 }
 
+/// The path and the query of a request URL. The runtime hands the Worker an
+/// absolute URL its own parser has already normalised
+/// (`scheme://authority/path?query`), so splitting it is enough; parsing it
+/// again with the `url` crate cost time on every request.
+pub fn path_and_query(url: &str) -> (&str, Option<&str>) {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let target = after_scheme
+        .find(['/', '?', '#'])
+        .and_then(|at| after_scheme.get(at..))
+        .unwrap_or("");
+    let target = target.split_once('#').map_or(target, |(before, _)| before);
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (target, None),
+    };
+    (if path.is_empty() { "/" } else { path }, query)
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -126,5 +144,22 @@ mod tests {
             route("/api/workflow/a%09b/status").unwrap_err().to_string(),
             "Invalid session id: contains control character U+0009"
         );
+    }
+
+    #[test]
+    fn path_and_query_are_split_off_the_request_url() {
+        assert_eq!(
+            path_and_query("https://status.example.com/api/workflow/a%20b/status?x=1&y"),
+            ("/api/workflow/a%20b/status", Some("x=1&y"))
+        );
+        assert_eq!(
+            path_and_query("http://127.0.0.1:8787/health"),
+            ("/health", None)
+        );
+        assert_eq!(path_and_query("http://h/p?"), ("/p", Some("")));
+        assert_eq!(path_and_query("http://h/p#frag"), ("/p", None));
+        assert_eq!(path_and_query("http://h/p?q=a?b"), ("/p", Some("q=a?b")));
+        assert_eq!(path_and_query("http://h"), ("/", None));
+        assert_eq!(path_and_query("http://h?q"), ("/", Some("q")));
     }
 }

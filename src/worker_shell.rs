@@ -6,13 +6,14 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use worker::{Cache, Context, Date, Delay, Env, Headers, Request, Response, console_error, event};
+use worker::{Cache, Context, Date, Delay, Env, Headers, Response, console_error, event, web_sys};
 
 use crate::coalesce::Coalescer;
 use crate::config::{Config, ConfigError};
 use crate::memory_cache::{Layered, MemoryCache};
 use crate::reply::Reply;
 use crate::retry::Clock;
+use crate::route::path_and_query;
 use crate::service::{CachedAnswer, Deps, EdgeCache, Fetched, Incoming, new_correlation_id, serve};
 use crate::store::{AnyStore, StoreError};
 
@@ -73,8 +74,15 @@ fn start() {
     }));
 }
 
+// The raw `web_sys` request and response, not `worker`'s wrappers: those
+// copy every header across and parse `request.cf` on each request, which
+// showed in the hit path's profile; this handler reads five headers.
 #[event(fetch)]
-async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+async fn fetch(
+    request: web_sys::Request,
+    env: Env,
+    ctx: Context,
+) -> worker::Result<web_sys::Response> {
     let incoming = incoming(&request);
     let setup = SETUP.with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(Setup::from_env(&env)))));
     let coalescer = COALESCER.with(Rc::clone);
@@ -98,20 +106,18 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
     if let Some(line) = &outcome.log {
         console_error!("{line}");
     }
-    Ok(to_response(outcome.reply))
+    to_response(outcome.reply).map_err(|error| worker::Error::JsError(format!("{error:?}")))
 }
 
-fn incoming(request: &Request) -> Incoming {
+fn incoming(request: &web_sys::Request) -> Incoming {
     let headers = request.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
-    let url = request.url().ok();
+    let url = request.url();
+    let (path, query) = path_and_query(&url);
     Incoming {
-        method: request.method().to_string(),
-        path: url
-            .as_ref()
-            .map(|u| u.path().to_owned())
-            .unwrap_or_else(|| request.path()),
-        query: url.as_ref().and_then(|u| u.query()).map(str::to_owned),
+        method: request.method(),
+        path: path.to_owned(),
+        query: query.map(str::to_owned),
         origin: header("origin"),
         access_control_request_method: header("access-control-request-method"),
         access_control_request_headers: header("access-control-request-headers"),
@@ -122,24 +128,18 @@ fn incoming(request: &Request) -> Incoming {
     }
 }
 
-fn to_response(reply: Reply) -> Response {
-    let headers = Headers::new();
+fn to_response(reply: Reply) -> Result<web_sys::Response, wasm_bindgen::JsValue> {
+    let headers = web_sys::Headers::new()?;
     for (name, value) in &reply.headers {
         // Values are built by the service from validated text; a value the
         // runtime still refuses is dropped rather than failing the request.
         let _ = headers.set(name, value);
     }
-    let body = if reply.body.is_empty() {
-        Response::empty()
-    } else {
-        Response::from_bytes(reply.body.into_bytes())
-    };
-    match body {
-        Ok(response) => response.with_status(reply.status).with_headers(headers),
-        Err(_) => Response::builder()
-            .with_status(500)
-            .fixed(b"{\"detail\":\"Internal Server Error\"}".to_vec()),
-    }
+    let init = web_sys::ResponseInit::new();
+    init.set_status(reply.status);
+    init.set_headers(&headers);
+    let body = (!reply.body.is_empty()).then_some(reply.body.as_str());
+    web_sys::Response::new_with_opt_str_and_init(body, &init)
 }
 
 /// The Workers Cache API behind the service's `EdgeCache`.
@@ -165,7 +165,7 @@ impl EdgeCache for WorkersCache<'_> {
         let ttl = header("x-edge-ttl")?.parse().ok()?;
         // The JS text() promise, not worker's chunk-by-chunk stream reader:
         // the profile of the hit path was dominated by that reader's calls.
-        let response: worker::web_sys::Response = response.into();
+        let response: web_sys::Response = response.into();
         let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
             .await
             .ok()?;
