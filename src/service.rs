@@ -335,13 +335,10 @@ fn failure(
 /// A random UUID (version 4 layout) for requests that arrive without a
 /// `cf-ray`; `random` returns uniform numbers in [0, 1).
 pub fn new_correlation_id(mut random: impl FnMut() -> f64) -> String {
-    let mut bits = || (random() * f64::from(u32::MAX)) as u32;
-    let (a, b, c, d) = (bits(), bits(), bits(), bits());
-    format!(
-        "{a:08x}-{:04x}-4{:03x}-{:04x}-{:04x}{d:08x}",
-        b >> 16,
-        b & 0x0fff,
-        (c >> 16) & 0x3fff | 0x8000,
-        c & 0xffff
-    )
+    let mut word = || u128::from((random() * f64::from(u32::MAX)) as u32);
+    let bits = (word() << 96) | (word() << 64) | (word() << 32) | word();
+    uuid::Builder::from_random_bytes(bits.to_be_bytes())
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
