@@ -133,10 +133,7 @@ mod native {
             let incoming = get(id);
             // Deps built once: the service's own work.
             let config: Result<Config, ConfigError> = Ok(config("fixtures"));
-            let store = match &config {
-                Ok(config) => AnyStore::open(config, &none, FixedClock, || 0.5).map(Rc::new),
-                Err(error) => Err(error.clone().into()),
-            };
+            let store = AnyStore::open(&config, &none, FixedClock, || 0.5).map(Rc::new);
             let coalescer = Coalescer::default();
             let deps = Deps {
                 config: &config,
@@ -164,12 +161,8 @@ mod native {
                 |b, incoming| {
                     b.iter(|| {
                         let config = Config::from_lookup(&lookup);
-                        let store = match &config {
-                            Ok(config) => {
-                                AnyStore::open(config, &lookup, FixedClock, || 0.5).map(Rc::new)
-                            }
-                            Err(error) => Err(error.clone().into()),
-                        };
+                        let store =
+                            AnyStore::open(&config, &lookup, FixedClock, || 0.5).map(Rc::new);
                         let deps = Deps {
                             config: &config,
                             store: &store,

@@ -173,7 +173,7 @@ where
         Err(error) => return failure(incoming, id, ApiError::from(error.clone()), None, None),
     };
     let store = match deps.store {
-        Ok(store) => Rc::clone(store),
+        Ok(store) => store,
         Err(error) => return failure(incoming, id, ApiError::from(error.clone()), None, None),
     };
     let key = cache_key(config, id);
@@ -204,7 +204,7 @@ where
     let now = from_unix_millis(now_ms as i64);
     let (fetched, role) = deps
         .coalescer
-        .run(&key, deps.clock, max_wait, || fetch(&store, id, now))
+        .run(&key, deps.clock, max_wait, || fetch(store, id, now))
         .await;
     let store_ms = (deps.now_ms)() - now_ms;
     let credentials = store.credentials();
@@ -262,25 +262,23 @@ async fn fetch<C: crate::retry::Clock>(
     id: &SessionId,
     now: DateTime<Utc>,
 ) -> Fetched {
-    {
-        let read = store.get(id).await;
-        let result = match read.result {
-            Ok(Some(item)) => document_from_item(id.as_str(), &item, now)
-                .map(|document| Document {
-                    body: document.to_json(),
-                    overall_status: Some(document.overall_status),
-                })
-                .map_err(ApiError::from),
-            Ok(None) => Ok(Document {
-                body: pending_default(id.as_str(), now).to_json(),
-                overall_status: None,
-            }),
-            Err(error) => Err(ApiError::from(error)),
-        };
-        Fetched {
-            result,
-            attempts: read.attempts,
-        }
+    let read = store.get(id).await;
+    let result = match read.result {
+        Ok(Some(item)) => document_from_item(id.as_str(), &item, now)
+            .map(|document| Document {
+                body: document.to_json(),
+                overall_status: Some(document.overall_status),
+            })
+            .map_err(ApiError::from),
+        Ok(None) => Ok(Document {
+            body: pending_default(id.as_str(), now).to_json(),
+            overall_status: None,
+        }),
+        Err(error) => Err(ApiError::from(error)),
+    };
+    Fetched {
+        result,
+        attempts: read.attempts,
     }
 }
 

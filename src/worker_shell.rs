@@ -29,10 +29,7 @@ impl Setup {
     fn from_env(env: &Env) -> Self {
         let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
         let config = Config::from_lookup(&lookup);
-        let store = match &config {
-            Ok(config) => AnyStore::open(config, &lookup, WorkerClock, jitter).map(Rc::new),
-            Err(error) => Err(StoreError::Config(error.clone())),
-        };
+        let store = AnyStore::open(&config, &lookup, WorkerClock, jitter).map(Rc::new);
         Setup { config, store }
     }
 }

@@ -17,13 +17,18 @@ pub enum AnyStore<C> {
 }
 
 impl<C: crate::retry::Clock> AnyStore<C> {
-    /// Opens the configured store; the DynamoDB store needs its secrets.
+    /// Opens the store the configuration selects; the DynamoDB store needs
+    /// its secrets. An invalid configuration is the store's error too, so
+    /// every request reports it.
     pub fn open(
-        config: &crate::config::Config,
+        config: &Result<crate::config::Config, ConfigError>,
         lookup: crate::config::Lookup<'_>,
         clock: C,
         jitter: fn() -> f64,
     ) -> Result<Self, StoreError> {
+        let config = config
+            .as_ref()
+            .map_err(|error| StoreError::Config(error.clone()))?;
         Ok(match config.store {
             crate::config::StoreKind::Fixtures => {
                 AnyStore::Fixtures(fixtures::FixtureStore::new(&config.key_attribute))

@@ -58,10 +58,7 @@ pub fn serve_with<E: EdgeCache>(
     cache: &E,
 ) -> Outcome {
     let none = |_: &str| None;
-    let store = match &config {
-        Ok(config) => AnyStore::open(config, &none, FixedClock, || 0.5).map(Rc::new),
-        Err(error) => Err(error.clone().into()),
-    };
+    let store = AnyStore::open(&config, &none, FixedClock, || 0.5).map(Rc::new);
     let coalescer = Coalescer::default();
     let now = || FIXED_NOW_MS;
     let deps = Deps {
