@@ -80,41 +80,16 @@ fail() {
 }
 
 # --- processes: each in its own group, all stopped on exit ---------------
-pgids=()
+# shellcheck source=scripts/lib/servers.sh
+source scripts/lib/servers.sh
 stage=""
 cleanup() {
-  stop_processes
+  stop_servers
   # The staged copy of the bundle (see below); logs stay for inspection.
   if [[ -n $stage && -d $stage ]]; then rm -rf -- "$stage"; fi
 }
-stop_processes() {
-  local pgid i alive
-  ((${#pgids[@]})) || return 0
-  for pgid in "${pgids[@]}"; do kill -TERM -- "-$pgid" 2>/dev/null || true; done
-  for ((i = 0; i < 30; i++)); do # ~3 s
-    alive=0
-    for pgid in "${pgids[@]}"; do kill -0 -- "-$pgid" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.1
-  done
-  for pgid in "${pgids[@]}"; do
-    kill -KILL -- "-$pgid" 2>/dev/null && say "process group $pgid ignored TERM; killed"
-    wait "$pgid" 2>/dev/null || true
-  done
-  pgids=()
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# spawn LOG CMD...: CMD in its own session and process group (no job control
-# here, so setsid runs in place and $! is the group id); sets spawned_pid.
-spawn() {
-  local log="$1"
-  shift
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  spawned_pid=$!
-  pgids+=("$spawned_pid")
-}
 
 # wait_http URL PID LOG WHAT: until URL answers anything over HTTP (~30 s).
 wait_http() {
@@ -237,9 +212,9 @@ inspector_port=${ports[$((${#sockets[@]} + 1))]}
 dynamodb_endpoint="http://127.0.0.1:$dynalite_port"
 
 say "starting dynalite on 127.0.0.1:$dynalite_port"
-spawn "$logs/dynalite.log" bench/.tools/node_modules/.bin/dynalite \
+spawn_server "$logs/dynalite.log" bench/.tools/node_modules/.bin/dynalite \
   --host 127.0.0.1 --port "$dynalite_port" --createTableMs 0
-dynalite_pid=$spawned_pid
+dynalite_pid=$SERVER_PID
 wait_http "$dynamodb_endpoint/" "$dynalite_pid" "$logs/dynalite.log" dynalite
 timeout 120 node bench/dynalite-seed.mjs --copies="$distinct_ids" "$dynamodb_endpoint" "$table" \
   sessionId fixtures/items/session-completed.json >&2 || fail "seeding dynalite failed"
@@ -248,9 +223,9 @@ socket_args=()
 for name in "${sockets[@]}"; do socket_args+=(--socket-addr "$name=127.0.0.1:${port[$name]}"); done
 ((with_profile)) && socket_args+=(--inspector-addr "127.0.0.1:$inspector_port")
 say "starting workerd $("$workerd_bin" --version 2>&1 | awk '{print $2}') (bench/workerd.capnp, bundle staged in $stage)"
-BENCH_DYNAMODB_ENDPOINT=$dynamodb_endpoint spawn "$logs/workerd.log" \
+BENCH_DYNAMODB_ENDPOINT=$dynamodb_endpoint spawn_server "$logs/workerd.log" \
   "$workerd_bin" serve "$stage/bench/workerd.capnp" "${socket_args[@]}"
-workerd_pid=$spawned_pid
+workerd_pid=$SERVER_PID
 for name in "${sockets[@]}"; do
   wait_http "http://127.0.0.1:${port[$name]}/" "$workerd_pid" "$logs/workerd.log" "workerd socket $name"
 done

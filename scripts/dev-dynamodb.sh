@@ -15,16 +15,10 @@ state=$(mktemp -d)
 trap 'stop_servers; rm -rf "$state"' EXIT
 
 start_moto "$venv" "${MOTO_PORT:-8000}" "$state/moto.log"
-creds=$("$venv/bin/python" tests/support/moto_setup.py "$MOTO_URL" \
-    --table trade-matching-system-processing-status --key-attr sessionId \
-    --fixtures fixtures/items --enable-auth)
 # moto's generated keys go in a secrets file, as real keys would in .dev.vars.
-umask 077
-python3 -c 'import json, sys
-c = json.loads(sys.argv[1])
-print("AWS_ACCESS_KEY_ID=" + c["accessKeyId"])
-print("AWS_SECRET_ACCESS_KEY=" + c["secretAccessKey"])' "$creds" > "$state/secrets.env"
-umask 022
+seed_moto "$venv" "$state/secrets.env" \
+    --table trade-matching-system-processing-status --key-attr sessionId \
+    --fixtures fixtures/items
 echo "moto at $MOTO_URL holds the fixture sessions; the Worker reads it with signed GetItem." >&2
 node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" \
     --var STATUS_STORE:dynamodb --var "DYNAMODB_ENDPOINT:$MOTO_URL" \

@@ -38,19 +38,16 @@ ls -l build/index_bg.wasm >&2
 step "servers: moto (signatures checked), fault front, workers"
 start_moto "$venv" "$(free_port)" "$logs/moto.log"
 table=trade-matching-system-processing-status
-creds=$("$venv/bin/python" tests/support/moto_setup.py "$MOTO_URL" \
-    --table "$table" --key-attr sessionId \
-    --table status-by-processing-id --key-attr processing_id \
-    --fixtures fixtures/items --enable-auth)
-key_id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["accessKeyId"])' "$creds")
-secret=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secretAccessKey"])' "$creds")
-start_front "$venv" "$MOTO_URL" "$logs/front.log"
-
 # Secrets reach the workers as a deployed Worker gets them: not as vars but
 # from a secrets file (the role .dev.vars plays for `wrangler dev`).
+seed_moto "$venv" "$logs/moto.env" \
+    --table "$table" --key-attr sessionId \
+    --table status-by-processing-id --key-attr processing_id \
+    --fixtures fixtures/items
+start_front "$venv" "$MOTO_URL" "$logs/front.log"
+
 umask 077
-printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n' "$key_id" "$secret" > "$logs/moto.env"
-printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=not-the-secret\n' "$key_id" > "$logs/bad-secret.env"
+printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=not-the-secret\n' "$MOTO_ACCESS_KEY_ID" > "$logs/bad-secret.env"
 : > "$logs/empty.env" # keeps a developer's own .dev.vars out of the tests
 umask 022
 dynamo=(STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$MOTO_URL")
@@ -70,7 +67,7 @@ start_worker front "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$FRONT_URL" 
     DYNAMODB_BACKOFF_BASE_MS=20 DYNAMODB_BACKOFF_MAX_MS=100
 export E2E_FRONT_WORKER_URL=$WORKER_URL
 export MOTO_URL FRONT_URL
-export MOTO_ACCESS_KEY_ID=$key_id MOTO_SECRET_ACCESS_KEY=$secret
+export MOTO_ACCESS_KEY_ID MOTO_SECRET_ACCESS_KEY
 
 step "store tests against moto and the fault front; end-to-end tests against workerd"
 # These tests need the servers above, so they are #[ignore]d in a plain

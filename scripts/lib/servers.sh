@@ -8,6 +8,7 @@
 #   ensure_moto_venv "$venv"
 #   port=$(free_port)
 #   start_moto "$venv" "$port" "$logs/moto.log"      # sets MOTO_URL
+#   seed_moto "$venv" "$logs/moto.env" --table T --key-attr K --fixtures DIR
 #   start_front "$venv" "$MOTO_URL" "$logs/front.log" # sets FRONT_URL
 #
 # Every wait is bounded; a server that does not come up fails loudly with the
@@ -54,16 +55,17 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# _servers_spawn LOG CMD...: run CMD in its own session and process group,
-# output to LOG; sets _SERVERS_LAST_PID (= its process group id).
-_servers_spawn() {
+# spawn_server LOG CMD...: run CMD in its own session and process group,
+# output to LOG; sets SERVER_PID (= its process group id). stop_servers stops
+# it with the rest.
+spawn_server() {
   local log="$1"
   shift
   # Without job control the background child is not a group leader, so
   # setsid calls setsid() in place instead of forking: $! is the group id.
   setsid "$@" >"$log" 2>&1 </dev/null &
-  _SERVERS_LAST_PID=$!
-  _SERVERS_PGIDS+=("$_SERVERS_LAST_PID")
+  SERVER_PID=$!
+  _SERVERS_PGIDS+=("$SERVER_PID")
 }
 
 # _servers_check_group PID LOG: fail unless PID is alive and leads its group
@@ -86,8 +88,8 @@ start_moto() {
     return 1
   fi
   _servers_say "starting moto_server on 127.0.0.1:$port (log $log)"
-  _servers_spawn "$log" "$venv/bin/moto_server" -H 127.0.0.1 -p "$port"
-  pid=$_SERVERS_LAST_PID
+  spawn_server "$log" "$venv/bin/moto_server" -H 127.0.0.1 -p "$port"
+  pid=$SERVER_PID
   # /moto-api/config is cheap and does not count against moto's auth budget.
   # 300 x 0.1 s (+ curl time) bounds the wait at ~30 s; it takes ~0.5 s here.
   local i
@@ -108,14 +110,33 @@ start_moto() {
   _servers_fail "moto_server not answering on port $port after 30 s" "$log"
 }
 
+# seed_moto VENV_DIR ENV_FILE MOTO_SETUP_ARGS...: creates tables and items in
+# the moto at MOTO_URL (tests/support/moto_setup.py), switches its signature
+# checking on, and writes the credentials it generated to ENV_FILE (mode 600)
+# as a Worker secrets file, the role .dev.vars plays for `wrangler dev`;
+# sets MOTO_ACCESS_KEY_ID and MOTO_SECRET_ACCESS_KEY.
+seed_moto() {
+  local venv="$1" env_file="$2" creds
+  shift 2
+  creds=$("$venv/bin/python" "$SERVERS_ROOT/tests/support/moto_setup.py" "$MOTO_URL" \
+    "$@" --enable-auth) || return 1
+  MOTO_ACCESS_KEY_ID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["accessKeyId"])' "$creds")
+  MOTO_SECRET_ACCESS_KEY=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secretAccessKey"])' "$creds")
+  (
+    umask 077
+    printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n' \
+      "$MOTO_ACCESS_KEY_ID" "$MOTO_SECRET_ACCESS_KEY" >"$env_file"
+  )
+}
+
 # start_front VENV_DIR UPSTREAM_URL LOGFILE: fault_front.py on a free port;
 # sets FRONT_URL.
 start_front() {
   local venv="$1" upstream="$2" log="$3" pid line i
   _servers_say "starting fault front for $upstream (log $log)"
-  _servers_spawn "$log" "$venv/bin/python" -u "$SERVERS_ROOT/tests/support/fault_front.py" \
+  spawn_server "$log" "$venv/bin/python" -u "$SERVERS_ROOT/tests/support/fault_front.py" \
     --upstream "$upstream" --port 0
-  pid=$_SERVERS_LAST_PID
+  pid=$SERVER_PID
   for ((i = 0; i < 100; i++)); do # ~10 s
     line=$(grep -m1 -o 'listening on 127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null) || true
     if [[ -n "$line" ]]; then
@@ -180,11 +201,11 @@ start_worker() {
     fi
   done
   _servers_say "starting worker '$name' on 127.0.0.1:$port (log $log)"
-  _servers_spawn "$log" env SKIP_WORKER_BUILD=1 WRANGLER_SEND_METRICS=false \
+  spawn_server "$log" env SKIP_WORKER_BUILD=1 WRANGLER_SEND_METRICS=false \
     "$SERVERS_ROOT/node_modules/.bin/wrangler" dev --cwd "$SERVERS_ROOT" \
     --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
     --persist-to "$state" --show-interactive-dev-session=false "${vars[@]}"
-  pid=$_SERVERS_LAST_PID
+  pid=$SERVER_PID
   for ((i = 0; i < 600; i++)); do # ~60 s: two workers may start at once on 2 cores
     if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health"; then
       WORKER_URL="http://127.0.0.1:$port"
