@@ -71,12 +71,7 @@ workerd_bin=node_modules/workerd/bin/workerd
 
 say() { echo "bench: $*" >&2; }
 fail() {
-  say "ERROR: $1"
-  if [[ -n "${2:-}" && -f "$2" ]]; then
-    say "last lines of $2:"
-    tail -n 30 "$2" >&2 || true
-  fi
-  exit 1
+  _servers_fail "$@" || exit 1
 }
 
 # --- processes: each in its own group, all stopped on exit ---------------
@@ -91,17 +86,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# answers_http URL: URL answers anything over HTTP (a 404 is an answer).
+answers_http() {
+  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true) != 000 ]]
+}
+
 # wait_http URL PID LOG WHAT: until URL answers anything over HTTP (~30 s).
 wait_http() {
-  local url="$1" pid="$2" log="$3" what="$4" i
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$pid" 2>/dev/null || fail "$what exited during start-up" "$log"
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true) != 000 ]]; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  fail "$what not answering at $url after 30 s" "$log"
+  await_ready "$2" "$3" "$4" 30 answers_http "$1" || exit 1
 }
 
 # cpu_ticks PID: user + system clock ticks used so far by PID.

@@ -78,6 +78,24 @@ _servers_check_group() {
   fi
 }
 
+# await_ready PID LOG WHAT SECONDS CMD...: runs CMD every 0.1 s until it
+# succeeds, failing with the tail of LOG if PID exits first or SECONDS pass.
+await_ready() {
+  local pid="$1" log="$2" what="$3" seconds="$4" i
+  shift 4
+  for ((i = 0; i < seconds * 10; i++)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      _servers_fail "$what exited during start-up" "$log"
+      return 1
+    fi
+    if "$@"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  _servers_fail "$what not ready after $seconds s" "$log"
+}
+
 # start_moto VENV_DIR PORT LOGFILE: moto_server on 127.0.0.1:PORT; sets MOTO_URL.
 start_moto() {
   local venv="$1" port="$2" log="$3" pid started=$SECONDS
@@ -90,24 +108,14 @@ start_moto() {
   _servers_say "starting moto_server on 127.0.0.1:$port (log $log)"
   spawn_server "$log" "$venv/bin/moto_server" -H 127.0.0.1 -p "$port"
   pid=$SERVER_PID
-  # /moto-api/config is cheap and does not count against moto's auth budget.
-  # 300 x 0.1 s (+ curl time) bounds the wait at ~30 s; it takes ~0.5 s here.
-  local i
-  for ((i = 0; i < 300; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      _servers_fail "moto_server exited during start-up" "$log"
-      return 1
-    fi
-    if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/moto-api/config"; then
-      # Something else could own the port: make sure it is our process.
-      _servers_check_group "$pid" "$log" || return 1
-      MOTO_URL="http://127.0.0.1:$port"
-      _servers_say "moto_server ready at $MOTO_URL after $((SECONDS - started)) s"
-      return 0
-    fi
-    sleep 0.1
-  done
-  _servers_fail "moto_server not answering on port $port after 30 s" "$log"
+  # /moto-api/config is cheap and does not count against moto's auth budget;
+  # it answers after ~0.5 s here.
+  await_ready "$pid" "$log" "moto_server on port $port" 30 \
+    curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/moto-api/config" || return 1
+  # Something else could own the port: make sure it is our process.
+  _servers_check_group "$pid" "$log" || return 1
+  MOTO_URL="http://127.0.0.1:$port"
+  _servers_say "moto_server ready at $MOTO_URL after $((SECONDS - started)) s"
 }
 
 # seed_moto VENV_DIR ENV_FILE MOTO_SETUP_ARGS...: creates tables and items in
@@ -132,26 +140,17 @@ seed_moto() {
 # start_front VENV_DIR UPSTREAM_URL LOGFILE: fault_front.py on a free port;
 # sets FRONT_URL.
 start_front() {
-  local venv="$1" upstream="$2" log="$3" pid line i
+  local venv="$1" upstream="$2" log="$3" pid line
   _servers_say "starting fault front for $upstream (log $log)"
   spawn_server "$log" "$venv/bin/python" -u "$SERVERS_ROOT/tests/support/fault_front.py" \
     --upstream "$upstream" --port 0
   pid=$SERVER_PID
-  for ((i = 0; i < 100; i++)); do # ~10 s
-    line=$(grep -m1 -o 'listening on 127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null) || true
-    if [[ -n "$line" ]]; then
-      _servers_check_group "$pid" "$log" || return 1
-      FRONT_URL="http://${line#listening on }"
-      _servers_say "fault front ready at $FRONT_URL"
-      return 0
-    fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      _servers_fail "fault front exited during start-up" "$log"
-      return 1
-    fi
-    sleep 0.1
-  done
-  _servers_fail "fault front did not report its port within 10 s" "$log"
+  await_ready "$pid" "$log" "fault front" 10 \
+    grep -q -m1 'listening on 127\.0\.0\.1:[0-9]*' "$log" || return 1
+  _servers_check_group "$pid" "$log" || return 1
+  line=$(grep -m1 -o 'listening on 127\.0\.0\.1:[0-9]*' "$log")
+  FRONT_URL="http://${line#listening on }"
+  _servers_say "fault front ready at $FRONT_URL"
 }
 
 # stop_servers: TERM every group started above, KILL what is left after ~3 s.
@@ -186,7 +185,7 @@ stop_servers() {
 # cache state, the given vars and the secrets in each @ENV_FILE (kept off the
 # command line); sets WORKER_URL. The bundle must be built already.
 start_worker() {
-  local name="$1" logdir="$2" port inspector state pid i log
+  local name="$1" logdir="$2" port inspector state pid log
   shift 2
   port=$(free_port)
   inspector=$(free_port)
@@ -206,17 +205,9 @@ start_worker() {
     --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
     --persist-to "$state" --show-interactive-dev-session=false "${vars[@]}"
   pid=$SERVER_PID
-  for ((i = 0; i < 600; i++)); do # ~60 s: two workers may start at once on 2 cores
-    if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health"; then
-      WORKER_URL="http://127.0.0.1:$port"
-      _servers_say "worker '$name' ready at $WORKER_URL"
-      return 0
-    fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      _servers_fail "worker '$name' exited during start-up" "$log"
-      return 1
-    fi
-    sleep 0.1
-  done
-  _servers_fail "worker '$name' not answering /health within 60 s" "$log"
+  # Up to 60 s: two workers may start at once on 2 cores.
+  await_ready "$pid" "$log" "worker '$name'" 60 \
+    curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" || return 1
+  WORKER_URL="http://127.0.0.1:$port"
+  _servers_say "worker '$name' ready at $WORKER_URL"
 }
