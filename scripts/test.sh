@@ -66,6 +66,10 @@ start_worker front "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$FRONT_URL" 
     DYNAMODB_MAX_ATTEMPTS=3 DYNAMODB_ATTEMPT_TIMEOUT_MS=1000 DYNAMODB_DEADLINE_MS=2500 \
     DYNAMODB_BACKOFF_BASE_MS=20 DYNAMODB_BACKOFF_MAX_MS=100
 export E2E_FRONT_WORKER_URL=$WORKER_URL
+start_workerd front "$logs" "$PWD/tests/workerd/e2e.capnp" front \
+    "E2E_WORKERD_ENDPOINT=$FRONT_URL" "E2E_WORKERD_ACCESS_KEY_ID=$MOTO_ACCESS_KEY_ID" \
+    "E2E_WORKERD_SECRET_ACCESS_KEY=$MOTO_SECRET_ACCESS_KEY"
+export E2E_WORKERD_URL=$WORKERD_URL
 export MOTO_URL FRONT_URL
 export MOTO_ACCESS_KEY_ID MOTO_SECRET_ACCESS_KEY
 
@@ -73,4 +77,5 @@ step "store tests against moto and the fault front; end-to-end tests against wor
 # These tests need the servers above, so they are #[ignore]d in a plain
 # `cargo test` and included here.
 cargo test --test dynamodb_store --test e2e_fixtures --test e2e_dynamodb --test e2e_cache \
+    --test e2e_workerd \
     -- --include-ignored --show-output

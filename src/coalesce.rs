@@ -5,6 +5,12 @@
 //! future: they look at a shared slot between short timer ticks of their
 //! own, and read the store themselves if the leader gives up (its request
 //! was cancelled) or takes longer than `max_wait`.
+//!
+//! A leader whose client disconnects may be neither resumed nor dropped by
+//! workerd, so its guard never runs and its slot would stay for the life
+//! of the isolate. A slot is therefore only trusted for `max_wait` after it
+//! was opened: the next request for the key after that replaces it and
+//! leads, so a stuck leader costs at most one wait, never one per request.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -31,6 +37,16 @@ pub enum Role {
 struct Slot<T> {
     value: RefCell<Option<T>>,
     abandoned: Cell<bool>,
+    /// When the leader opened it (the clock's milliseconds).
+    opened_ms: f64,
+}
+
+impl<T> Slot<T> {
+    /// Still worth waiting for at `now_ms`: its leader has neither given
+    /// up nor outlived its own deadline.
+    fn is_live(&self, now_ms: f64, max_wait_ms: f64) -> bool {
+        !self.abandoned.get() && now_ms - self.opened_ms < max_wait_ms
+    }
 }
 
 pub struct Coalescer<T> {
@@ -76,15 +92,20 @@ impl<T: Clone> Coalescer<T> {
         max_wait: Duration,
         fetch: impl FnOnce() -> F,
     ) -> (T, Role) {
-        let existing = self.inflight.borrow().get(key).cloned();
-        if let Some(slot) = existing {
-            let started = clock.now_millis();
-            let max_wait_ms = max_wait.as_secs_f64() * 1000.0;
+        let max_wait_ms = max_wait.as_secs_f64() * 1000.0;
+        let opened_ms = clock.now_millis();
+        let live = self
+            .inflight
+            .borrow()
+            .get(key)
+            .filter(|slot| slot.is_live(opened_ms, max_wait_ms))
+            .cloned();
+        if let Some(slot) = live {
             loop {
                 if let Some(value) = slot.value.borrow().clone() {
                     return (value, Role::Follower);
                 }
-                if slot.abandoned.get() || clock.now_millis() - started >= max_wait_ms {
+                if !slot.is_live(clock.now_millis(), max_wait_ms) {
                     break;
                 }
                 clock.sleep(POLL_INTERVAL).await;
@@ -92,9 +113,12 @@ impl<T: Clone> Coalescer<T> {
             return (fetch().await, Role::FellBack);
         }
 
+        // No live leader: lead, replacing any stale slot. The stale leader's
+        // guard, should it ever run, leaves this new slot alone.
         let slot = Rc::new(Slot {
             value: RefCell::new(None),
             abandoned: Cell::new(false),
+            opened_ms,
         });
         self.inflight
             .borrow_mut()
@@ -221,6 +245,66 @@ mod tests {
             assert_eq!(coalescer.in_flight(), 0);
         })
         .await;
+    }
+
+    /// A clock that moves only when told to or slept on, recording sleeps.
+    #[derive(Default)]
+    struct ManualClock {
+        now: Cell<f64>,
+        sleeps: Cell<u32>,
+    }
+
+    impl Clock for ManualClock {
+        fn now_millis(&self) -> f64 {
+            self.now.get()
+        }
+        async fn sleep(&self, duration: Duration) {
+            self.sleeps.set(self.sleeps.get() + 1);
+            self.now
+                .set(self.now.get() + duration.as_secs_f64() * 1000.0);
+        }
+    }
+
+    #[test]
+    fn a_leader_never_resumed_nor_dropped_stalls_nobody_after_max_wait() {
+        use futures_util::FutureExt;
+        let coalescer = Coalescer::<u32>::default();
+        let clock = ManualClock::default();
+        let max_wait = Duration::from_millis(100);
+        // What workerd does to a leader whose client went away: polled once,
+        // then neither resumed nor dropped, so its guard never runs.
+        let mut leader = Box::pin(coalescer.run("k", &clock, max_wait, std::future::pending));
+        assert!((&mut leader).now_or_never().is_none());
+        std::mem::forget(leader);
+        assert_eq!(coalescer.in_flight(), 1);
+
+        clock.now.set(150.0);
+        let (value, role) = coalescer
+            .run("k", &clock, max_wait, || async { 2 })
+            .now_or_never()
+            .expect("nothing to wait for");
+        assert_eq!((value, role), (2, Role::Leader));
+        assert_eq!(clock.sleeps.get(), 0, "did not wait on the stale slot");
+        assert_eq!(coalescer.in_flight(), 0, "the stale slot is gone");
+    }
+
+    #[test]
+    fn followers_wait_only_for_what_is_left_of_the_leaders_time() {
+        use futures_util::FutureExt;
+        let coalescer = Coalescer::<u32>::default();
+        let clock = ManualClock::default();
+        let max_wait = Duration::from_millis(100);
+        let mut leader = Box::pin(coalescer.run("k", &clock, max_wait, std::future::pending));
+        assert!((&mut leader).now_or_never().is_none());
+        clock.now.set(90.0);
+        let (value, role) = coalescer
+            .run("k", &clock, max_wait, || async { 2 })
+            .now_or_never()
+            .expect("the fake clock never blocks");
+        assert_eq!((value, role), (2, Role::FellBack));
+        assert!(clock.now.get() < 100.0 + 2.0 * POLL_INTERVAL.as_secs_f64() * 1000.0);
+        drop(leader);
+        assert_eq!(coalescer.in_flight(), 0);
     }
 
     #[tokio::test(flavor = "current_thread")]

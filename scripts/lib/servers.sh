@@ -211,3 +211,22 @@ start_worker() {
   WORKER_URL="http://127.0.0.1:$port"
   _servers_say "worker '$name' ready at $WORKER_URL"
 }
+
+# start_workerd NAME LOGDIR CONFIG SOCKET [KEY=VALUE ...]: bare `workerd
+# serve CONFIG` with SOCKET on a free port and the given environment (which
+# the config's fromEnvironment bindings read); sets WORKERD_URL. The bundle
+# must be built already.
+start_workerd() {
+  local name="$1" logdir="$2" config="$3" socket="$4" port pid log
+  shift 4
+  port=$(free_port)
+  log="$logdir/workerd-$name.log"
+  _servers_say "starting bare workerd '$name' on 127.0.0.1:$port (log $log)"
+  spawn_server "$log" env "$@" "$SERVERS_ROOT/node_modules/workerd/bin/workerd" serve \
+    "$config" --socket-addr "$socket=127.0.0.1:$port"
+  pid=$SERVER_PID
+  await_ready "$pid" "$log" "workerd '$name'" 30 \
+    curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" || return 1
+  WORKERD_URL="http://127.0.0.1:$port"
+  _servers_say "workerd '$name' ready at $WORKERD_URL"
+}
