@@ -223,12 +223,12 @@ mod native {
             let body = format!(r#"{{"Item":{json}}}"#).into_bytes();
             let crc = crc32fast::hash(&body).to_string();
             assert!(matches!(
-                interpret(200, Some(&crc), &body, context),
+                interpret(200, Some(&crc), None, &body, context),
                 Ok(Some(_))
             ));
             group.throughput(Throughput::Bytes(body.len() as u64));
             group.bench_with_input(BenchmarkId::new("interpret", name), &body, |b, body| {
-                b.iter(|| black_box(interpret(200, Some(&crc), black_box(body), context)))
+                b.iter(|| black_box(interpret(200, Some(&crc), None, black_box(body), context)))
             });
         }
         group.finish();

@@ -140,6 +140,26 @@ async fn transient_faults_are_retried_inside_the_worker() {
 
 #[tokio::test]
 #[ignore = "needs the servers scripts/test.sh starts"]
+async fn a_gzip_answer_checksummed_over_its_compressed_bytes_is_read() {
+    let (worker, front) = (env("E2E_FRONT_WORKER_URL"), env("FRONT_URL"));
+    let session = unique_id("e2e-gzip");
+    e2e_support::put_item(&format!(
+        r#"{{"sessionId":{{"S":"{session}"}},"overallStatus":{{"S":"processing"}}}}"#
+    ))
+    .await;
+    front_plan(&front, &session, &["gzip"; 3]).await;
+    let answer = get(&status_url(&worker, &session)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.json()["overallStatus"], "processing");
+    assert_eq!(
+        front_count(&front, &session).await,
+        1,
+        "read once, not retried"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the servers scripts/test.sh starts"]
 async fn persistent_throttling_is_a_500_after_three_attempts() {
     let (answer, elapsed) = poll_with_faults(&["throttle"; 5], 500, 3).await;
     assert!(

@@ -20,6 +20,9 @@ once the plan is empty):
     bad_crc     forward, but answer with a wrong x-amz-crc32
     not_json    200 text/html page
     truncated   forward, but send only half the body, then close
+    gzip        forward, but gzip the body and checksum the compressed
+                bytes, as DynamoDB does when it compresses (whatever the
+                request's Accept-Encoding said)
 
 Admin API (not counted):
     POST /__front/plan  {"session":"abc","actions":["throttle","pass"]}  -> {}
@@ -32,6 +35,7 @@ Standard library only, so it runs under any python3.
 
 import argparse
 import collections
+import gzip
 import http.client
 import json
 import socket
@@ -58,7 +62,7 @@ CANNED_ERRORS = {
     "error500": (500, "InternalServerError", "Internal server error"),
     "error503": (503, "ServiceUnavailable", "Service Unavailable"),
 }
-FORWARDING = {"pass", "bad_crc", "truncated"}
+FORWARDING = {"pass", "bad_crc", "truncated", "gzip"}
 ACTIONS = set(CANNED_ERRORS) | FORWARDING | {"reset", "hang", "delay", "not_json"}
 TIMED = {"hang", "delay"}
 DEFAULT_HANG_SECONDS = 10.0
@@ -180,6 +184,11 @@ class FrontHandler(BaseHTTPRequestHandler):
             good = next((v for k, v in headers if k.lower() == "x-amz-crc32"), crc32(data))
             headers = [(k, v) for k, v in headers if k.lower() != "x-amz-crc32"]
             headers.append(("x-amz-crc32", str((int(good) + 1) & 0xFFFFFFFF)))
+        if action == "gzip":
+            data = gzip.compress(data)
+            dropped = {"x-amz-crc32", "content-encoding"}
+            headers = [(k, v) for k, v in headers if k.lower() not in dropped]
+            headers += [("Content-Encoding", "gzip"), ("x-amz-crc32", crc32(data))]
         self.send_response_only(status, reason)
         for name, value in headers:
             if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":

@@ -77,6 +77,11 @@ impl<C: Clock> DynamoStore<C> {
             .get("x-amz-crc32")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let content_encoding = response
+            .headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response
             .bytes()
             .await
@@ -92,7 +97,13 @@ impl<C: Clock> DynamoStore<C> {
             region: &self.config.region,
             key_attribute: &self.config.key_attribute,
         };
-        interpret(status, crc32.as_deref(), &body, context)
+        interpret(
+            status,
+            crc32.as_deref(),
+            content_encoding.as_deref(),
+            &body,
+            context,
+        )
     }
 }
 

@@ -104,13 +104,16 @@ impl GetItem<'_> {
             .into_parts();
         instructions.apply_to_request_http1x(&mut request);
 
-        let headers = request
+        let mut headers: Vec<(String, String)> = request
             .headers()
             .iter()
             .filter_map(|(name, value)| {
                 Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
             })
             .collect();
+        // Unsigned on purpose: the runtime may rewrite it. Asking for no
+        // compression keeps `x-amz-crc32` about the bytes the Worker reads.
+        headers.push(("accept-encoding".to_owned(), "identity".to_owned()));
         Ok(SignedRequest { url, headers, body })
     }
 }
@@ -189,6 +192,17 @@ mod tests {
                  SignedHeaders=content-type;host;x-amz-date;x-amz-target, \
                  Signature=564cf616c4ede50b72c289b7ffb11caac3c841cdeb3fa1c4646e1c343969278a"
             )
+        );
+    }
+
+    #[test]
+    fn asks_for_an_uncompressed_answer_without_signing_that() {
+        let signed = get_item().sign(&credentials(None), fixed_time()).unwrap();
+        assert_eq!(header(&signed, "accept-encoding"), Some("identity"));
+        assert!(
+            !header(&signed, "authorization")
+                .unwrap()
+                .contains("accept-encoding")
         );
     }
 

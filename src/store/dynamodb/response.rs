@@ -28,14 +28,34 @@ struct ErrorBody {
     message: Option<String>,
 }
 
-/// Interprets one HTTP answer. `crc32` is the `x-amz-crc32` header if sent.
+/// Interprets one HTTP answer. `crc32` is the `x-amz-crc32` header if sent;
+/// `content_encoding` the `content-encoding` header if sent.
+///
+/// DynamoDB computes `x-amz-crc32` over the bytes it sends, compressed or
+/// not, while the Workers runtime hands over a compressed body already
+/// decoded (the header still visible). The checksum can then say nothing
+/// about the bytes in hand, so it is checked only on an unencoded answer.
 pub fn interpret(
     status: u16,
     crc32: Option<&str>,
+    content_encoding: Option<&str>,
     body: &[u8],
     context: Context<'_>,
 ) -> Result<Option<Item>, StoreError> {
-    if let Some(expected) = crc32 {
+    let encoding = content_encoding
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"));
+    if let (Some(encoding), Some(expected)) = (encoding, crc32) {
+        // The checksum of the bytes in hand matching means they are still
+        // the compressed stream: nothing here can read it.
+        if expected.trim().parse::<u32>().ok() == Some(crc32fast::hash(body)) {
+            return Err(StoreError::Body {
+                status,
+                problem: format!("answer compressed with {encoding:?} that was not decoded"),
+            });
+        }
+    }
+    if let Some(expected) = crc32.filter(|_| encoding.is_none()) {
         let actual = crc32fast::hash(body);
         if expected.trim().parse::<u32>().ok() != Some(actual) {
             return Err(StoreError::Checksum {
@@ -144,7 +164,7 @@ mod tests {
 
     fn answer(status: u16, body: &str) -> Result<Option<Item>, StoreError> {
         let crc = crc32fast::hash(body.as_bytes()).to_string();
-        interpret(status, Some(&crc), body.as_bytes(), CONTEXT)
+        interpret(status, Some(&crc), None, body.as_bytes(), CONTEXT)
     }
 
     #[test]
@@ -163,11 +183,36 @@ mod tests {
     #[test]
     fn checksum_mismatch_is_a_retryable_error() {
         let body = br#"{"Item":{}}"#;
-        let error = interpret(200, Some("12345"), body, CONTEXT).unwrap_err();
+        let error = interpret(200, Some("12345"), None, body, CONTEXT).unwrap_err();
         assert!(matches!(error, StoreError::Checksum { .. }));
         assert!(error.is_retryable());
         // No header, no check (some compatible servers omit it).
-        assert_eq!(interpret(200, None, b"{}", CONTEXT), Ok(None));
+        assert_eq!(interpret(200, None, None, b"{}", CONTEXT), Ok(None));
+        // `identity` is no encoding: the check still applies.
+        let error = interpret(200, Some("12345"), Some("identity"), body, CONTEXT).unwrap_err();
+        assert!(matches!(error, StoreError::Checksum { .. }));
+    }
+
+    #[test]
+    fn a_body_the_runtime_decoded_is_not_held_to_the_compressed_checksum() {
+        let body = r#"{"Item":{"sessionId":{"S":"s1"}}}"#;
+        // What DynamoDB checksums when it compresses: the gzip bytes.
+        let compressed_crc = crc32fast::hash(b"\x1f\x8b\x08\x00 stand-in gzip stream").to_string();
+        let item = interpret(
+            200,
+            Some(&compressed_crc),
+            Some("gzip"),
+            body.as_bytes(),
+            CONTEXT,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(item["sessionId"], AttributeValue::S("s1".into()));
+        // Bytes still compressed (their own checksum matches): a clear error.
+        let raw = b"\x1f\x8b\x08\x00 stand-in gzip stream";
+        let crc = crc32fast::hash(raw).to_string();
+        let error = interpret(200, Some(&crc), Some("gzip"), raw, CONTEXT).unwrap_err();
+        assert!(error.to_string().contains("not decoded"), "{error}");
     }
 
     #[test]
