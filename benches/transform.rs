@@ -33,21 +33,20 @@ mod common;
 mod native {
     use crate::common::{self, FIXED_NOW_MS, FixedClock, run};
     use std::hint::black_box;
-    use std::rc::Rc;
     use std::time::{Duration, UNIX_EPOCH};
 
     use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 
     use workflow_status_worker::attribute::{AttributeValue, Item, parse_item};
-    use workflow_status_worker::coalesce::Coalescer;
-    use workflow_status_worker::config::{Config, ConfigError, Credentials};
-    use workflow_status_worker::service::{Deps, Incoming, NoCache, Outcome, serve};
-    use workflow_status_worker::store::AnyStore;
+    use workflow_status_worker::cache::NoCache;
+    use workflow_status_worker::credentials::Credentials;
+    use workflow_status_worker::service::{Deps, Incoming, Isolate, Outcome, serve};
+    use workflow_status_worker::settings::from_pairs;
+    use workflow_status_worker::setup::Setup;
     use workflow_status_worker::store::dynamodb::request::GetItem;
-    use workflow_status_worker::store::dynamodb::response::{
-        Context as ResponseContext, interpret,
-    };
+    use workflow_status_worker::store::dynamodb::response::{Answer, interpret};
     use workflow_status_worker::store::fixtures::FIXTURE_ITEMS;
+    use workflow_status_worker::table::Table;
     use workflow_status_worker::timestamp::from_unix_millis;
     use workflow_status_worker::transform::document_from_item;
 
@@ -106,10 +105,6 @@ mod native {
         group.finish();
     }
 
-    fn config(store: &str) -> Config {
-        common::config(&[("STATUS_STORE", store)])
-    }
-
     fn get(id: &str) -> Incoming {
         common::get(&common::status_path(id))
     }
@@ -124,24 +119,19 @@ mod native {
     }
 
     fn bench_serve(c: &mut Criterion) {
-        let none = |_: &str| None;
-        let now = || FIXED_NOW_MS;
         let mut group = c.benchmark_group("serve");
         let mut ids: Vec<String> = FEATURED.iter().map(|s| (*s).to_owned()).collect();
         ids.push("session-not-written-yet".to_owned()); // the pending default
         for id in &ids {
             let incoming = get(id);
-            // Deps built once: the service's own work.
-            let config: Result<Config, ConfigError> = Ok(config("fixtures"));
-            let store = AnyStore::open(&config, &none, FixedClock, || 0.5).map(Rc::new);
-            let coalescer = Coalescer::default();
+            // The isolate built once: the service's own work.
+            let fixtures = [("STATUS_STORE", "fixtures")];
+            let isolate =
+                Isolate::new(Setup::from_vars(&from_pairs(&fixtures), FixedClock, || 0.5));
             let deps = Deps {
-                config: &config,
-                store: &store,
-                cache: &NoCache,
-                coalescer: &coalescer,
+                isolate: &isolate,
+                edge: &NoCache,
                 clock: &FixedClock,
-                now_ms: &now,
             };
             check(&run(serve(&incoming, &deps)), id);
             group.bench_with_input(BenchmarkId::new("nocache", id), &incoming, |b, incoming| {
@@ -160,16 +150,11 @@ mod native {
                 &incoming,
                 |b, incoming| {
                     b.iter(|| {
-                        let config = Config::from_lookup(&lookup);
-                        let store =
-                            AnyStore::open(&config, &lookup, FixedClock, || 0.5).map(Rc::new);
+                        let isolate = Isolate::new(Setup::from_vars(&lookup, FixedClock, || 0.5));
                         let deps = Deps {
-                            config: &config,
-                            store: &store,
-                            cache: &NoCache,
-                            coalescer: &coalescer,
+                            isolate: &isolate,
+                            edge: &NoCache,
                             clock: &FixedClock,
-                            now_ms: &now,
                         };
                         black_box(run(serve(black_box(incoming), &deps)))
                     })
@@ -214,37 +199,40 @@ mod native {
             });
         }
         // The whole answer as the DynamoDB store reads it: CRC32 + parse.
-        let context = ResponseContext {
-            table: "trade-matching-system-processing-status",
-            region: "us-east-1",
-            key_attribute: "sessionId",
-        };
+        let table = Table::from_vars(&|_| None).expect("default table");
         for (name, json) in &inputs {
             let body = format!(r#"{{"Item":{json}}}"#).into_bytes();
             let crc = crc32fast::hash(&body).to_string();
+            fn answer<'a>(crc: &'a str, body: &'a [u8]) -> Answer<'a> {
+                Answer {
+                    status: 200,
+                    crc32: Some(crc),
+                    content_encoding: None,
+                    body,
+                }
+            }
             assert!(matches!(
-                interpret(200, Some(&crc), None, &body, context),
+                interpret(answer(&crc, &body), &table),
                 Ok(Some(_))
             ));
             group.throughput(Throughput::Bytes(body.len() as u64));
             group.bench_with_input(BenchmarkId::new("interpret", name), &body, |b, body| {
-                b.iter(|| black_box(interpret(200, Some(&crc), None, black_box(body), context)))
+                b.iter(|| black_box(interpret(answer(&crc, black_box(body)), &table)))
             });
         }
         group.finish();
     }
 
     fn bench_sign(c: &mut Criterion) {
-        let credentials = Credentials {
-            access_key_id: "AKIDEXAMPLE".to_owned(),
-            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned(),
-            session_token: None,
-        };
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        )
+        .expect("valid credentials");
+        let table = Table::from_vars(&|_| None).expect("default table");
         let request = GetItem {
-            endpoint: "https://dynamodb.us-east-1.amazonaws.com",
-            region: "us-east-1",
-            table: "trade-matching-system-processing-status",
-            key_attribute: "sessionId",
+            table: &table,
             id: "session-completed",
             consistent_read: false,
         };

@@ -19,7 +19,8 @@ venv="$PWD/.tools/moto-venv"
 logs=$(mktemp -d)
 trap 'stop_servers' EXIT
 
-step "format and lints (host and wasm32)"
+step "format, lints (host and wasm32) and the core/shell boundary"
+bash scripts/check-boundaries.sh
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
@@ -34,6 +35,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "release bundle"
 bash scripts/build.sh
 ls -l build/index_bg.wasm >&2
+
+step "artifacts: openapi.yaml, generated types, deploy recipe (dry run per environment)"
+SKIP_WORKER_BUILD=1 bash scripts/check-artifacts.sh
 
 step "servers: moto (signatures checked), fault front, workers"
 start_moto "$venv" "$(free_port)" "$logs/moto.log"
@@ -55,6 +59,8 @@ no_cache=(CACHE_RUNNING_TTL_SECONDS=0 CACHE_FINISHED_TTL_SECONDS=0 CACHE_PENDING
 
 start_worker fixtures "$logs" STATUS_STORE=fixtures "@$logs/empty.env"
 export E2E_FIXTURES_URL=$WORKER_URL
+step "the fixture Worker's answers against openapi.yaml (Schemathesis)"
+bash scripts/check-conformance.sh "$E2E_FIXTURES_URL"
 start_worker dynamodb "$logs" "${dynamo[@]}" "@$logs/moto.env" "${no_cache[@]}"
 export E2E_DYNAMODB_URL=$WORKER_URL
 start_worker bad-secret "$logs" "${dynamo[@]}" "@$logs/bad-secret.env" "${no_cache[@]}"

@@ -18,7 +18,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::retry::Clock;
+use crate::clock::Clock;
 
 /// How often a follower looks for the leader's result.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(5);

@@ -3,10 +3,9 @@
 
 use serde::Serialize;
 
-use crate::config::{ConfigError, Credentials};
 use crate::reply::Reply;
-use crate::retry::Retryable;
 use crate::route::RouteError;
+use crate::settings::ConfigError;
 use crate::store::StoreError;
 use crate::transform::MalformedItem;
 
@@ -41,48 +40,45 @@ impl ApiError {
             ApiError::Route(RouteError::InvalidSessionId(_)) => "invalid_session_id",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Config(_) => "config",
-            ApiError::Store(StoreError::Config(_)) => "config",
             ApiError::Store(_) => "store",
             ApiError::Malformed(_) => "malformed_item",
         }
     }
 
-    /// The `detail` the client reads: redacted, never a secret.
-    pub fn detail(&self, credentials: Option<&Credentials>) -> String {
+    /// The `detail` the client reads: redacted, never a secret, never a
+    /// configured value.
+    pub fn detail(&self) -> String {
         match self {
             ApiError::Route(e) => e.to_string(),
             ApiError::MethodNotAllowed { .. } => self.to_string(),
-            ApiError::Config(e) => {
-                format!("Failed to get workflow status: configuration error: {e}")
-            }
-            ApiError::Store(e) => format!(
-                "Failed to get workflow status: {}",
-                e.client_message(credentials)
+            ApiError::Config(e) => format!(
+                "Failed to get workflow status: configuration error: {}",
+                e.client_text()
             ),
+            ApiError::Store(e) => format!("Failed to get workflow status: {}", e.client_message()),
             ApiError::Malformed(e) => format!("Failed to get workflow status: {e}"),
         }
     }
 
     /// The full text for the operator's log line, still without secrets.
-    pub fn log_message(&self, credentials: Option<&Credentials>) -> String {
+    pub fn log_message(&self) -> String {
         match self {
-            ApiError::Store(e) => e.log_message(credentials),
-            other => other.detail(credentials),
+            ApiError::Store(e) => e.log_message(),
+            ApiError::Config(e) => format!("configuration error: {e}"),
+            other => other.detail(),
         }
     }
 
-    pub fn to_reply(&self, credentials: Option<&Credentials>) -> Reply {
-        let reply = Reply::detail(self.status(), &self.detail(credentials));
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, ApiError::Store(e) if e.is_retryable())
+    }
+
+    pub fn to_reply(&self) -> Reply {
+        let reply = Reply::detail(self.status(), &self.detail());
         match self {
             ApiError::MethodNotAllowed { allow } => reply.with_header("allow", *allow),
             _ => reply,
         }
-    }
-}
-
-impl Retryable for ApiError {
-    fn is_retryable(&self) -> bool {
-        matches!(self, ApiError::Store(e) if e.is_retryable())
     }
 }
 
@@ -137,18 +133,18 @@ mod tests {
         let reply = ApiError::MethodNotAllowed {
             allow: "GET, HEAD, OPTIONS",
         }
-        .to_reply(None);
+        .to_reply();
         assert_eq!(reply.body, r#"{"detail":"Method Not Allowed"}"#);
         assert_eq!(reply.header("allow"), Some("GET, HEAD, OPTIONS"));
         assert_eq!(
-            ApiError::from(RouteError::NotFound).to_reply(None).body,
+            ApiError::from(RouteError::NotFound).to_reply().body,
             r#"{"detail":"Not Found"}"#
         );
         assert_eq!(
             ApiError::from(RouteError::InvalidSessionId(
                 "contains control character U+0000".into()
             ))
-            .to_reply(None)
+            .to_reply()
             .body,
             r#"{"detail":"Invalid session id: contains control character U+0000"}"#
         );
@@ -156,16 +152,29 @@ mod tests {
 
     #[test]
     fn store_failures_read_failed_to_get_workflow_status() {
-        let error = ApiError::from(StoreError::Service {
-            status: 400,
-            code: "ValidationException".into(),
-            message: "boom".into(),
-            hint: None,
-        });
-        assert_eq!(error.detail(None), "Failed to get workflow status: boom");
+        let table = crate::table::Table::from_vars(&|_| None).unwrap();
+        let error = ApiError::from(crate::store::dynamodb::codes::service_error(
+            400,
+            "ValidationException".into(),
+            "boom".into(),
+            &table,
+        ));
+        assert_eq!(error.detail(), "Failed to get workflow status: boom");
         assert_eq!(
-            error.log_message(None),
+            error.log_message(),
             "DynamoDB HTTP 400 ValidationException: boom"
         );
+    }
+
+    #[test]
+    fn configuration_errors_name_the_setting_to_clients_and_the_value_to_the_log() {
+        let error = ApiError::from(crate::settings::invalid(
+            "DYNAMODB_ENDPOINT",
+            "\"localhost:8000\" is not an http(s) URL",
+        ));
+        assert_eq!(error.status(), 500);
+        assert!(!error.detail().contains("localhost"), "{}", error.detail());
+        assert!(error.detail().contains("DYNAMODB_ENDPOINT"));
+        assert!(error.log_message().contains("localhost:8000"));
     }
 }

@@ -1,8 +1,9 @@
 //! The workflow-status edge API: a platform-free core (this crate on any
 //! target) and a thin Cloudflare Worker shell (`worker_shell`, wasm only).
 //!
-//! Request path, in reading order: [`route`] → [`service`] (cache lookup,
-//! coalescing) → [`store`] → [`transform`] → [`reply`].
+//! Request path, in reading order: [`route`] → [`service`] → [`cache`] →
+//! [`coalesce`] → [`store`] → [`transform`] → [`reply`]. Per isolate:
+//! [`setup`] (from [`settings`]: [`config`], [`table`], [`credentials`]).
 #![cfg_attr(
     not(test),
     deny(
@@ -14,21 +15,26 @@
 )]
 
 pub mod attribute;
-pub mod cache_policy;
+pub mod cache;
+pub mod clock;
 pub mod coalesce;
 pub mod config;
+pub mod correlation;
 pub mod cors;
+pub mod credentials;
 pub mod decimal;
 pub mod document;
 pub mod error;
-pub mod memory_cache;
 pub mod redact;
 pub mod reply;
 pub mod retry;
 pub mod route;
 pub mod service;
 pub mod session_id;
+pub mod settings;
+pub mod setup;
 pub mod store;
+pub mod table;
 pub mod timestamp;
 pub mod transform;
 

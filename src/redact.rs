@@ -1,11 +1,16 @@
 //! Keeping credentials, account ids and ARNs out of what leaves the Worker.
 
-use crate::config::Credentials;
+use crate::credentials::Credentials;
 
-/// For the client: no ARNs, no 12-digit account ids, no access key ids, no
-/// signatures, and never the configured secret or session token.
-pub fn for_client(text: &str, credentials: Option<&Credentials>) -> String {
-    let text = for_log(text, credentials);
+/// The longest message kept, in characters: a store may answer with
+/// anything, at any length.
+pub const MAX_MESSAGE_CHARS: usize = 512;
+
+/// For the client: no ARNs, no 12-digit account ids, no access key ids
+/// (alone or inside `Credential=`), no signatures. Meant for text that
+/// went through [`for_log`] where it was made, which took the secrets out.
+pub fn for_client(text: &str) -> String {
+    let text = redact_after(text, "Signature=");
     let mut out = String::with_capacity(text.len());
     for token in split_keeping_separators(&text) {
         out.push_str(&redact_token(token));
@@ -13,17 +18,21 @@ pub fn for_client(text: &str, credentials: Option<&Credentials>) -> String {
     out
 }
 
+/// At most `max` characters, with `…` where it was cut.
+pub fn bounded(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
+    }
+}
+
 /// For the log: the full text, less the secret, the session token and any
 /// signature (which would let a reader replay the request within its window).
 pub fn for_log(text: &str, credentials: Option<&Credentials>) -> String {
     let mut text = text.to_owned();
     if let Some(creds) = credentials {
-        for secret in [Some(&creds.secret_access_key), creds.session_token.as_ref()]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-        {
-            text = text.replace(secret.as_str(), "<redacted>");
+        for secret in creds.secrets() {
+            text = text.replace(secret, "<redacted>");
         }
     }
     redact_after(&text, "Signature=")
@@ -35,8 +44,11 @@ fn redact_after(text: &str, marker: &str) -> String {
     while let Some(at) = rest.find(marker) {
         let (head, tail) = rest.split_at(at + marker.len());
         out.push_str(head);
-        out.push_str("<redacted>");
-        rest = tail.trim_start_matches(|c: char| c.is_ascii_hexdigit());
+        let after = tail.trim_start_matches(|c: char| c.is_ascii_hexdigit());
+        if after.len() < tail.len() {
+            out.push_str("<redacted>");
+        }
+        rest = after;
     }
     out.push_str(rest);
     out
@@ -75,6 +87,16 @@ fn redact_token(token: &str) -> String {
     if token.starts_with("arn:") {
         return "<arn>".to_owned();
     }
+    // `Credential=AKIA…/20251224/us-east-1/dynamodb/aws4_request` is one
+    // token: the key id is what sits between `=` and the first `/`.
+    if let Some(at) = token.find("Credential=") {
+        let (head, rest) = token.split_at(at + "Credential=".len());
+        let tail = rest
+            .find('/')
+            .and_then(|slash| rest.get(slash..))
+            .unwrap_or("");
+        return format!("{head}<access-key-id>{tail}");
+    }
     let core = token.trim_end_matches(['.', ':']);
     let suffix = &token[core.len()..];
     let is_account = core.len() == 12 && core.bytes().all(|b| b.is_ascii_digit());
@@ -100,11 +122,12 @@ mod tests {
     use super::*;
 
     fn creds() -> Credentials {
-        Credentials {
-            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-            secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
-            session_token: Some("FwoGZXIvYXdzEXAMPLETOKEN".into()),
-        }
+        Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            Some("FwoGZXIvYXdzEXAMPLETOKEN"),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -112,7 +135,7 @@ mod tests {
         let text = "User: arn:aws:sts::123456789012:assumed-role/portal/worker is not authorized \
                     to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/t \
                     (account 123456789012, key AKIAIOSFODNN7EXAMPLE).";
-        let out = for_client(text, None);
+        let out = for_client(text);
         assert_eq!(
             out,
             "User: <arn> is not authorized to perform: dynamodb:GetItem on resource: <arn> \
@@ -125,10 +148,11 @@ mod tests {
         let c = creds();
         let text = format!(
             "secret {} token {} Signature=0123abcdef done",
-            c.secret_access_key,
-            c.session_token.clone().unwrap()
+            c.secret_access_key(),
+            c.session_token().unwrap()
         );
-        for out in [for_log(&text, Some(&c)), for_client(&text, Some(&c))] {
+        let logged = for_log(&text, Some(&c));
+        for out in [for_client(&logged), logged] {
             assert!(!out.contains("wJalrXUtnFEMI"), "{out}");
             assert!(!out.contains("FwoGZXIvYXdz"), "{out}");
             assert!(!out.contains("0123abcdef"), "{out}");
@@ -145,6 +169,28 @@ mod tests {
     #[test]
     fn plain_messages_pass_unchanged() {
         let text = "The provided key element does not match the schema";
-        assert_eq!(for_client(text, None), text);
+        assert_eq!(for_client(text), text);
+    }
+
+    #[test]
+    fn a_key_id_inside_credential_is_redacted_for_clients() {
+        let text = "Authorization: AWS4-HMAC-SHA256 Credential=AKIDANYFORMAT123/20251224/us-east-1/dynamodb/aws4_request, \
+                    SignedHeaders=host, Signature=abc123";
+        let out = for_client(&for_log(text, None));
+        assert!(!out.contains("AKIDANYFORMAT123"), "{out}");
+        assert!(
+            out.contains("Credential=<access-key-id>/20251224/"),
+            "{out}"
+        );
+        assert!(!out.contains("abc123"), "{out}");
+    }
+
+    #[test]
+    fn messages_are_bounded() {
+        assert_eq!(bounded("short", 10), "short");
+        let long = "é".repeat(1000);
+        let cut = bounded(&long, MAX_MESSAGE_CHARS);
+        assert_eq!(cut.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(cut.ends_with('…'));
     }
 }

@@ -7,6 +7,9 @@
 use std::future::Future;
 use std::time::Duration;
 
+use crate::clock::Clock;
+use crate::settings::{ConfigError, Lookup, integer, millis};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (AWS's standard mode uses 3).
@@ -37,13 +40,25 @@ pub trait Retryable {
     fn is_retryable(&self) -> bool;
 }
 
-/// Time as the runtime provides it: a millisecond clock and a timer.
-pub trait Clock {
-    fn now_millis(&self) -> f64;
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()>;
-}
-
 impl RetryPolicy {
+    /// `DYNAMODB_MAX_ATTEMPTS`, `DYNAMODB_ATTEMPT_TIMEOUT_MS`,
+    /// `DYNAMODB_DEADLINE_MS`, `DYNAMODB_BACKOFF_BASE_MS`, `DYNAMODB_BACKOFF_MAX_MS`.
+    pub fn from_vars(lookup: Lookup<'_>) -> Result<Self, ConfigError> {
+        let d = RetryPolicy::default();
+        Ok(RetryPolicy {
+            max_attempts: integer(lookup, "DYNAMODB_MAX_ATTEMPTS", d.max_attempts, 1..=10)?,
+            attempt_timeout: millis(
+                lookup,
+                "DYNAMODB_ATTEMPT_TIMEOUT_MS",
+                d.attempt_timeout,
+                1..=60_000,
+            )?,
+            deadline: millis(lookup, "DYNAMODB_DEADLINE_MS", d.deadline, 1..=120_000)?,
+            base_delay: millis(lookup, "DYNAMODB_BACKOFF_BASE_MS", d.base_delay, 0..=10_000)?,
+            max_delay: millis(lookup, "DYNAMODB_BACKOFF_MAX_MS", d.max_delay, 0..=60_000)?,
+        })
+    }
+
     /// Full jitter: `unit` is a uniform random number in [0, 1).
     pub fn backoff(&self, retry: u32, unit: f64) -> Duration {
         let exponent = retry.saturating_sub(1).min(20);

@@ -1,6 +1,6 @@
 //! The Cloudflare Worker shell: binds the runtime (request, env, Cache API,
-//! clock, console) to the platform-free service. Nothing here decides
-//! anything about the contract.
+//! clock, console) to the platform-free service. It moves bytes and
+//! decides nothing.
 
 use std::cell::OnceCell;
 use std::rc::Rc;
@@ -8,38 +8,19 @@ use std::time::Duration;
 
 use worker::{Cache, Context, Date, Delay, Env, Headers, Response, console_error, event, web_sys};
 
-use crate::coalesce::Coalescer;
-use crate::config::{Config, ConfigError};
-use crate::memory_cache::{Layered, MemoryCache};
+use crate::cache::{EdgeCache, Entry, stored};
+use crate::clock::Clock;
+use crate::correlation::correlation_id;
 use crate::reply::Reply;
-use crate::retry::Clock;
 use crate::route::path_and_query;
-use crate::service::{CachedAnswer, Deps, EdgeCache, Fetched, Incoming, new_correlation_id, serve};
-use crate::store::{AnyStore, StoreError};
-
-/// What a request needs from the Worker's vars and secrets. They are fixed
-/// for the life of an isolate, so this is built once per isolate, not per
-/// request (and the store's HTTP client is reused).
-struct Setup {
-    config: Result<Config, ConfigError>,
-    store: Result<Rc<AnyStore<WorkerClock>>, StoreError>,
-}
-
-impl Setup {
-    fn from_env(env: &Env) -> Self {
-        let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
-        let config = Config::from_lookup(&lookup);
-        let store = AnyStore::open(&config, &lookup, WorkerClock, jitter).map(Rc::new);
-        Setup { config, store }
-    }
-}
+use crate::service::{Deps, Incoming, Isolate, serve};
+use crate::setup::Setup;
+use crate::store::AnyStore;
 
 thread_local! {
-    static SETUP: OnceCell<Rc<Setup>> = const { OnceCell::new() };
-    /// Requests in flight share store reads through it.
-    static COALESCER: Rc<Coalescer<Fetched>> = Rc::new(Coalescer::default());
-    /// Answers this isolate has seen, in front of the edge cache.
-    static MEMORY: Rc<MemoryCache> = Rc::new(MemoryCache::default());
+    /// Built from the vars and secrets on the isolate's first request:
+    /// they are fixed for its life.
+    static ISOLATE: OnceCell<Rc<Isolate<AnyStore<WorkerClock>>>> = const { OnceCell::new() };
 }
 
 #[derive(Clone, Copy)]
@@ -54,7 +35,7 @@ impl Clock for WorkerClock {
     }
 }
 
-fn jitter() -> f64 {
+fn random() -> f64 {
     js_sys::Math::random()
 }
 
@@ -73,7 +54,7 @@ fn start() {
 
 // The raw `web_sys` request and response, not `worker`'s wrappers: those
 // copy every header across and parse `request.cf` on each request, which
-// showed in the hit path's profile; this handler reads five headers.
+// showed in the hit path's profile; this handler reads six headers.
 #[event(fetch)]
 async fn fetch(
     request: web_sys::Request,
@@ -81,23 +62,18 @@ async fn fetch(
     ctx: Context,
 ) -> worker::Result<web_sys::Response> {
     let incoming = incoming(&request);
-    let setup = SETUP.with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(Setup::from_env(&env)))));
-    let coalescer = COALESCER.with(Rc::clone);
-    let memory = MEMORY.with(Rc::clone);
-    let now = || Date::now().as_millis() as f64;
+    let isolate = ISOLATE.with(|cell| {
+        let isolate = cell.get_or_init(|| {
+            let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
+            Rc::new(Isolate::new(Setup::from_vars(&lookup, WorkerClock, random)))
+        });
+        Rc::clone(isolate)
+    });
     let edge = WorkersCache { ctx: &ctx };
-    let cache = Layered {
-        memory: &memory,
-        edge: &edge,
-        now_ms: &now,
-    };
     let deps = Deps {
-        config: &setup.config,
-        store: &setup.store,
-        cache: &cache,
-        coalescer: &coalescer,
+        isolate: &isolate,
+        edge: &edge,
         clock: &WorkerClock,
-        now_ms: &now,
     };
     let outcome = serve(&incoming, &deps).await;
     if let Some(line) = &outcome.log {
@@ -119,9 +95,7 @@ fn incoming(request: &web_sys::Request) -> Incoming {
         access_control_request_method: header("access-control-request-method"),
         access_control_request_headers: header("access-control-request-headers"),
         if_none_match: header("if-none-match"),
-        correlation_id: header("cf-ray")
-            .filter(|ray| !ray.is_empty() && ray.len() <= 128)
-            .unwrap_or_else(|| new_correlation_id(jitter)),
+        correlation_id: correlation_id(header("cf-ray"), random),
     }
 }
 
@@ -154,45 +128,28 @@ fn default_cache() -> Option<Cache> {
 }
 
 impl EdgeCache for WorkersCache<'_> {
-    async fn lookup(&self, key: &str) -> Option<CachedAnswer> {
+    async fn lookup(&self, key: &str) -> Option<Entry> {
         let response = default_cache()?.get(key, false).await.ok()??;
-        let header = |name: &str| response.headers().get(name).ok().flatten();
-        let etag = header("etag")?;
-        let stored_at_ms = header("x-stored-at")?.parse().ok()?;
-        let ttl = header("x-edge-ttl")?.parse().ok()?;
         // The JS text() promise, not worker's chunk-by-chunk stream reader:
         // the profile of the hit path was dominated by that reader's calls.
         let response: web_sys::Response = response.into();
+        let headers = response.headers();
         let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
             .await
             .ok()?;
-        Some(CachedAnswer {
-            body: text.as_string()?,
-            etag,
-            stored_at_ms,
-            ttl,
-            tier: "edge",
-        })
+        stored::from_response(|name| headers.get(name).ok().flatten(), text.as_string()?)
     }
 
-    fn store(&self, key: String, answer: CachedAnswer) {
+    fn store(&self, key: String, entry: Entry) {
         self.ctx.wait_until(async move {
             let Some(cache) = default_cache() else { return };
             let headers = Headers::new();
-            let set = [
-                ("content-type", "application/json".to_owned()),
-                ("cache-control", format!("max-age={}", answer.ttl)),
-                ("etag", answer.etag),
-                ("x-stored-at", answer.stored_at_ms.to_string()),
-                ("x-edge-ttl", answer.ttl.to_string()),
-            ];
-            if set
-                .iter()
-                .any(|(name, value)| headers.set(name, value).is_err())
-            {
-                return;
+            for (name, value) in stored::to_headers(&entry) {
+                if headers.set(name, &value).is_err() {
+                    return;
+                }
             }
-            let stored = match Response::from_bytes(answer.body.into_bytes()) {
+            let stored = match Response::from_bytes(entry.body.into_bytes()) {
                 Ok(response) => {
                     cache
                         .put(key.as_str(), response.with_headers(headers))

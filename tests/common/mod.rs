@@ -2,20 +2,22 @@
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
 
-use workflow_status_worker::coalesce::Coalescer;
-use workflow_status_worker::config::Config;
-use workflow_status_worker::retry::Clock;
-use workflow_status_worker::service::{Deps, EdgeCache, Incoming, NoCache, Outcome, serve};
-use workflow_status_worker::store::AnyStore;
+use workflow_status_worker::cache::{EdgeCache, NoCache};
+use workflow_status_worker::clock::Clock;
+use workflow_status_worker::service::{Deps, Incoming, Isolate, Outcome, serve};
+use workflow_status_worker::settings::from_pairs;
+use workflow_status_worker::setup::Setup;
 
 /// 2026-01-02T03:04:05.678Z, the "now" every fixture expects.
 pub const FIXED_NOW_MS: f64 = 1_767_323_045_678.0;
 pub const FIXED_NOW: &str = "2026-01-02T03:04:05.678Z";
+
+/// Settings that serve the fixture store.
+pub const FIXTURES: &[(&str, &str)] = &[("STATUS_STORE", "fixtures")];
 
 /// A clock that never moves; nothing here sleeps.
 pub struct FixedClock;
@@ -34,40 +36,22 @@ pub fn run<F: Future>(future: F) -> F::Output {
         .expect("future waited on I/O; use an async test")
 }
 
-pub fn config(pairs: &[(&str, &str)]) -> Config {
-    let lookup = |name: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.to_string())
-    };
-    Config::from_lookup(&lookup).expect("valid test configuration")
-}
-
 /// Serves one request on the fixture store, with no edge cache.
 pub fn serve_fixtures(incoming: &Incoming, pairs: &[(&str, &str)]) -> Outcome {
-    let mut all = vec![("STATUS_STORE", "fixtures")];
+    let mut all = FIXTURES.to_vec();
     all.extend_from_slice(pairs);
-    let config = config(&all);
-    serve_with(incoming, Ok(config), &NoCache)
+    serve_with(incoming, &all, &NoCache)
 }
 
-pub fn serve_with<E: EdgeCache>(
-    incoming: &Incoming,
-    config: Result<Config, workflow_status_worker::config::ConfigError>,
-    cache: &E,
-) -> Outcome {
-    let none = |_: &str| None;
-    let store = AnyStore::open(&config, &none, FixedClock, || 0.5).map(Rc::new);
-    let coalescer = Coalescer::default();
-    let now = || FIXED_NOW_MS;
+/// Serves one request in a new isolate set up from `pairs`, with `edge`
+/// as its edge cache.
+pub fn serve_with<E: EdgeCache>(incoming: &Incoming, pairs: &[(&str, &str)], edge: &E) -> Outcome {
+    let lookup = from_pairs(pairs);
+    let isolate = Isolate::new(Setup::from_vars(&lookup, FixedClock, || 0.5));
     let deps = Deps {
-        config: &config,
-        store: &store,
-        cache,
-        coalescer: &coalescer,
+        isolate: &isolate,
+        edge,
         clock: &FixedClock,
-        now_ms: &now,
     };
     run(serve(incoming, &deps))
 }

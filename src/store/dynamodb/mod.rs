@@ -1,21 +1,33 @@
 //! The DynamoDB store: a SigV4-signed GetItem over HTTP with `reqwest`,
 //! which uses hyper natively (tests) and `fetch` inside the Worker.
 
+pub mod codes;
 pub mod request;
 pub mod response;
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use crate::config::{Config, Credentials};
-use crate::retry::Clock;
+use crate::attribute::Item;
+use crate::clock::Clock;
+use crate::credentials::Credentials;
+use crate::redact;
+use crate::retry::RetryPolicy;
 use crate::session_id::SessionId;
-use crate::store::{Read, StatusStore, StoreError};
+use crate::store::error::StoreError;
+use crate::store::{Read, StatusStore};
+use crate::table::Table;
 
 use request::GetItem;
-use response::{Context, interpret};
+use response::{Answer, interpret};
+
+/// The largest answer read. A GetItem result holds one item of at most
+/// 400 KB; its JSON, escapes included, stays well below this.
+pub const MAX_BODY_BYTES: u64 = 2 * 1024 * 1024;
 
 pub struct DynamoStore<C> {
-    config: Config,
+    table: Table,
+    consistent_read: bool,
+    retry: RetryPolicy,
     credentials: Credentials,
     client: reqwest::Client,
     clock: C,
@@ -24,9 +36,18 @@ pub struct DynamoStore<C> {
 
 impl<C: Clock> DynamoStore<C> {
     /// `jitter` returns a uniform random number in [0, 1) for backoff.
-    pub fn new(config: Config, credentials: Credentials, clock: C, jitter: fn() -> f64) -> Self {
+    pub fn new(
+        table: Table,
+        consistent_read: bool,
+        retry: RetryPolicy,
+        credentials: Credentials,
+        clock: C,
+        jitter: fn() -> f64,
+    ) -> Self {
         DynamoStore {
-            config,
+            table,
+            consistent_read,
+            retry,
             credentials,
             client: client(),
             clock,
@@ -34,30 +55,28 @@ impl<C: Clock> DynamoStore<C> {
         }
     }
 
-    pub fn credentials(&self) -> &Credentials {
-        &self.credentials
-    }
-
-    fn request<'a>(&'a self, id: &'a SessionId) -> GetItem<'a> {
-        GetItem {
-            endpoint: &self.config.endpoint,
-            region: &self.config.region,
-            table: &self.config.table,
-            key_attribute: &self.config.key_attribute,
-            id: id.as_str(),
-            consistent_read: self.config.consistent_read,
-        }
-    }
-
     /// One attempt: sign at the current time (a retry must not reuse an old
-    /// signature), send, read the whole body within `timeout`.
-    async fn attempt(
-        &self,
-        id: &SessionId,
-        timeout: Duration,
-    ) -> Result<Option<crate::attribute::Item>, StoreError> {
+    /// signature), send, read the whole body within `timeout`. Whatever the
+    /// answer said leaves here without secrets and bounded in length.
+    async fn attempt(&self, id: &SessionId, timeout: Duration) -> Result<Option<Item>, StoreError> {
+        self.send(id, timeout).await.map_err(|error| {
+            error.map_texts(|text| {
+                redact::bounded(
+                    &redact::for_log(text, Some(&self.credentials)),
+                    redact::MAX_MESSAGE_CHARS,
+                )
+            })
+        })
+    }
+
+    async fn send(&self, id: &SessionId, timeout: Duration) -> Result<Option<Item>, StoreError> {
         let now = UNIX_EPOCH + Duration::from_millis(self.clock.now_millis().max(0.0) as u64);
-        let signed = self.request(id).sign(&self.credentials, now)?;
+        let get_item = GetItem {
+            table: &self.table,
+            id: id.as_str(),
+            consistent_read: self.consistent_read,
+        };
+        let signed = get_item.sign(&self.credentials, now)?;
         let mut builder = self
             .client
             .post(&signed.url)
@@ -70,47 +89,84 @@ impl<C: Clock> DynamoStore<C> {
         let response = builder
             .send()
             .await
-            .map_err(|e| transport_error(&e, timeout_ms))?;
+            .map_err(|e| self.transport_error(&e, timeout_ms))?;
         let status = response.status().as_u16();
-        let crc32 = response
-            .headers()
-            .get("x-amz-crc32")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let content_encoding = response
-            .headers()
-            .get("content-encoding")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| match transport_error(&e, timeout_ms) {
-                StoreError::Timeout(ms) => StoreError::Timeout(ms),
-                _ => StoreError::Body {
-                    status,
-                    problem: format!("the body could not be read in full ({})", error_chain(&e)),
-                },
-            })?;
-        let context = Context {
-            table: &self.config.table,
-            region: &self.config.region,
-            key_attribute: &self.config.key_attribute,
-        };
-        interpret(
+        // Fetch follows redirects on its own; an answer from anywhere but
+        // the endpoint is not DynamoDB's and is not trusted (or cached).
+        let asked = reqwest::Url::parse(&signed.url).ok();
+        if asked.as_ref() != Some(response.url()) || (300..400).contains(&status) {
+            return Err(StoreError::Body {
+                status,
+                problem: "the endpoint answered with a redirect, which is not followed".to_owned(),
+                retryable: false,
+            });
+        }
+        let too_large = || StoreError::Body {
             status,
-            crc32.as_deref(),
-            content_encoding.as_deref(),
-            &body,
-            context,
-        )
+            problem: format!("answer larger than {MAX_BODY_BYTES} bytes"),
+            retryable: false,
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_BODY_BYTES)
+        {
+            return Err(too_large());
+        }
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (crc32, content_encoding) = (header("x-amz-crc32"), header("content-encoding"));
+        let body =
+            response
+                .bytes()
+                .await
+                .map_err(|e| match self.transport_error(&e, timeout_ms) {
+                    StoreError::Timeout(ms) => StoreError::Timeout(ms),
+                    _ => StoreError::Body {
+                        status,
+                        problem: "the body could not be read in full".to_owned(),
+                        retryable: true,
+                    },
+                })?;
+        if body.len() as u64 > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        let answer = Answer {
+            status,
+            crc32: crc32.as_deref(),
+            content_encoding: content_encoding.as_deref(),
+            body: &body,
+        };
+        interpret(answer, &self.table)
+    }
+
+    fn transport_error(&self, error: &reqwest::Error, timeout_ms: u64) -> StoreError {
+        // On wasm, reqwest's fetch backend reports its timeout as a JS error
+        // (`reqwest::errors::TimedOut`) for which `is_timeout()` is false.
+        let cause = error_chain(error);
+        if error.is_timeout() || cause.contains("TimedOut") || cause.contains("aborted") {
+            StoreError::Timeout(timeout_ms)
+        } else {
+            let host = self
+                .table
+                .endpoint
+                .split_once("://")
+                .map_or(self.table.endpoint.as_str(), |(_, host)| host);
+            StoreError::Connect {
+                host: host.to_owned(),
+                cause,
+            }
+        }
     }
 }
 
 impl<C: Clock> StatusStore for DynamoStore<C> {
     async fn get(&self, id: &SessionId) -> Read {
         let (result, attempts) = self
-            .config
             .retry
             .run(&self.clock, self.jitter, |_, timeout| {
                 self.attempt(id, timeout)
@@ -123,9 +179,11 @@ impl<C: Clock> StatusStore for DynamoStore<C> {
 fn client() -> reqwest::Client {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        // Proxies from the environment would send tests' loopback traffic elsewhere.
+        // Proxies from the environment would send tests' loopback traffic
+        // elsewhere; redirects are refused (see `send`).
         reqwest::Client::builder()
             .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|_| reqwest::Client::new())
     }
@@ -135,18 +193,9 @@ fn client() -> reqwest::Client {
     }
 }
 
-fn transport_error(error: &reqwest::Error, timeout_ms: u64) -> StoreError {
-    // On wasm, reqwest's fetch backend reports its timeout as a JS error
-    // (`reqwest::errors::TimedOut`) for which `is_timeout()` is false.
-    let chain = error_chain(error);
-    if error.is_timeout() || chain.contains("TimedOut") || chain.contains("aborted") {
-        StoreError::Timeout(timeout_ms)
-    } else {
-        StoreError::Connect(chain)
-    }
-}
-
-/// The error and its sources in one line ("error sending request: connection reset").
+/// The error and its sources in one line, without the runtime's wrappers
+/// (`JsValue(TypeError: Network connection lost.)` → `TypeError: Network
+/// connection lost.`).
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -158,5 +207,5 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         }
         source = cause.source();
     }
-    text
+    text.replace("JsValue(", "").replace(')', "")
 }

@@ -8,8 +8,9 @@ use aws_sigv4::sign::v4;
 use serde::Serialize;
 
 use crate::attribute::{AttributeValue, Item};
-use crate::config::Credentials;
-use crate::store::StoreError;
+use crate::credentials::Credentials;
+use crate::store::error::StoreError;
+use crate::table::Table;
 
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 pub const TARGET: &str = "DynamoDB_20120810.GetItem";
@@ -17,10 +18,7 @@ pub const TARGET: &str = "DynamoDB_20120810.GetItem";
 /// One GetItem call, before signing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetItem<'a> {
-    pub endpoint: &'a str,
-    pub region: &'a str,
-    pub table: &'a str,
-    pub key_attribute: &'a str,
+    pub table: &'a Table,
     pub id: &'a str,
     pub consistent_read: bool,
 }
@@ -44,14 +42,14 @@ pub struct SignedRequest {
 
 impl GetItem<'_> {
     pub fn url(&self) -> String {
-        format!("{}/", self.endpoint)
+        format!("{}/", self.table.endpoint)
     }
 
     pub fn body(&self) -> Vec<u8> {
         let body = Body {
-            table_name: self.table,
+            table_name: &self.table.name,
             key: Item::from([(
-                self.key_attribute.to_owned(),
+                self.table.key_attribute.to_owned(),
                 AttributeValue::S(self.id.to_owned()),
             )]),
             consistent_read: self.consistent_read,
@@ -77,16 +75,16 @@ impl GetItem<'_> {
             .map_err(|e| StoreError::Signing(format!("invalid request for {url}: {e}")))?;
 
         let identity = aws_credential_types::Credentials::new(
-            credentials.access_key_id.clone(),
-            credentials.secret_access_key.clone(),
-            credentials.session_token.clone(),
+            credentials.access_key_id(),
+            credentials.secret_access_key(),
+            credentials.session_token().map(str::to_owned),
             None,
             "worker-secrets",
         )
         .into();
         let params = v4::SigningParams::builder()
             .identity(&identity)
-            .region(self.region)
+            .region(&self.table.region)
             .name("dynamodb")
             .time(time)
             .settings(SigningSettings::default())
@@ -104,13 +102,18 @@ impl GetItem<'_> {
             .into_parts();
         instructions.apply_to_request_http1x(&mut request);
 
-        let mut headers: Vec<(String, String)> = request
+        // Never send a request with a header silently left out (an
+        // unsigned request): a value that is not text is an error.
+        let mut headers = request
             .headers()
             .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            .map(|(name, value)| {
+                let value = value.to_str().map_err(|_| {
+                    StoreError::Signing(format!("the {name} header is not ASCII text"))
+                })?;
+                Ok((name.as_str().to_owned(), value.to_owned()))
             })
-            .collect();
+            .collect::<Result<Vec<_>, StoreError>>()?;
         // Unsigned on purpose: the runtime may rewrite it. Asking for no
         // compression keeps `x-amz-crc32` about the bytes the Worker reads.
         headers.push(("accept-encoding".to_owned(), "identity".to_owned()));
@@ -127,23 +130,27 @@ mod tests {
 
     use super::*;
 
+    /// A table for the test's lifetime.
+    fn table(pairs: &[(&str, &str)]) -> &'static Table {
+        let table = Table::from_vars(&crate::settings::from_pairs(pairs)).unwrap();
+        Box::leak(Box::new(table))
+    }
+
     fn get_item() -> GetItem<'static> {
         GetItem {
-            endpoint: "https://dynamodb.us-east-1.amazonaws.com",
-            region: "us-east-1",
-            table: "trade-matching-system-processing-status",
-            key_attribute: "sessionId",
+            table: table(&[]),
             id: "session-123",
             consistent_read: false,
         }
     }
 
     fn credentials(session_token: Option<&str>) -> Credentials {
-        Credentials {
-            access_key_id: "AKIDEXAMPLE".into(),
-            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
-            session_token: session_token.map(str::to_owned),
-        }
+        Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            session_token,
+        )
+        .unwrap()
     }
 
     /// 2025-12-24T10:00:00Z
@@ -167,7 +174,7 @@ mod tests {
         );
         let consistent = GetItem {
             consistent_read: true,
-            key_attribute: "processing_id",
+            table: table(&[("STATUS_KEY_ATTRIBUTE", "processing_id")]),
             ..get_item()
         };
         assert_eq!(
@@ -236,7 +243,7 @@ mod tests {
     #[test]
     fn local_endpoints_keep_their_port() {
         let local = GetItem {
-            endpoint: "http://127.0.0.1:8000",
+            table: table(&[("DYNAMODB_ENDPOINT", "http://127.0.0.1:8000")]),
             ..get_item()
         };
         assert_eq!(

@@ -4,14 +4,19 @@
 use serde::Deserialize;
 
 use crate::attribute::Item;
-use crate::store::StoreError;
+use crate::store::dynamodb::codes::service_error;
+use crate::store::error::StoreError;
+use crate::table::Table;
 
-/// What the request was about, for the hints in error messages.
+/// The parts of one HTTP answer that are read.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
-    pub table: &'a str,
-    pub region: &'a str,
-    pub key_attribute: &'a str,
+pub struct Answer<'a> {
+    pub status: u16,
+    /// The `x-amz-crc32` header, if sent.
+    pub crc32: Option<&'a str>,
+    /// The `content-encoding` header, if sent.
+    pub content_encoding: Option<&'a str>,
+    pub body: &'a [u8],
 }
 
 #[derive(Deserialize)]
@@ -28,20 +33,19 @@ struct ErrorBody {
     message: Option<String>,
 }
 
-/// Interprets one HTTP answer. `crc32` is the `x-amz-crc32` header if sent;
-/// `content_encoding` the `content-encoding` header if sent.
+/// Interprets one HTTP answer.
 ///
 /// DynamoDB computes `x-amz-crc32` over the bytes it sends, compressed or
 /// not, while the Workers runtime hands over a compressed body already
 /// decoded (the header still visible). The checksum can then say nothing
 /// about the bytes in hand, so it is checked only on an unencoded answer.
-pub fn interpret(
-    status: u16,
-    crc32: Option<&str>,
-    content_encoding: Option<&str>,
-    body: &[u8],
-    context: Context<'_>,
-) -> Result<Option<Item>, StoreError> {
+pub fn interpret(answer: Answer<'_>, table: &Table) -> Result<Option<Item>, StoreError> {
+    let Answer {
+        status,
+        crc32,
+        content_encoding,
+        body,
+    } = answer;
     let encoding = content_encoding
         .map(str::trim)
         .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"));
@@ -52,9 +56,11 @@ pub fn interpret(
             return Err(StoreError::Body {
                 status,
                 problem: format!("answer compressed with {encoding:?} that was not decoded"),
+                retryable: false,
             });
         }
     }
+    let mut verified = false;
     if let Some(expected) = crc32.filter(|_| encoding.is_none()) {
         let actual = crc32fast::hash(body);
         if expected.trim().parse::<u32>().ok() != Some(actual) {
@@ -63,6 +69,7 @@ pub fn interpret(
                 actual,
             });
         }
+        verified = true;
     }
     if status == 200 {
         return serde_json::from_slice::<GetItemOutput>(body)
@@ -70,6 +77,10 @@ pub fn interpret(
             .map_err(|e| StoreError::Body {
                 status,
                 problem: format!("not a GetItem result ({e})"),
+                // Bytes the checksum vouches for, or a well-formed body of
+                // the wrong shape, fail the same way every time; a body cut
+                // short or mangled without a checksum may read fine next time.
+                retryable: !verified && !e.is_data(),
             });
     }
     let (code, message) = error_code_and_message(body).ok_or_else(|| StoreError::Body {
@@ -78,14 +89,10 @@ pub fn interpret(
             "error answer without a DynamoDB error body: {}",
             snippet(body)
         ),
+        // A gateway's page: whatever was in front of DynamoDB may recover.
+        retryable: true,
     })?;
-    let hint = hint(&code, &message, context);
-    Err(StoreError::Service {
-        status,
-        code,
-        message,
-        hint,
-    })
+    Err(service_error(status, code, message, table))
 }
 
 /// DynamoDB answers JSON (`__type` + `message`); some fronts (and moto, for
@@ -107,37 +114,6 @@ fn error_code_and_message(body: &[u8]) -> Option<(String, String)> {
     Some((element("Code")?, element("Message").unwrap_or_default()))
 }
 
-fn hint(code: &str, message: &str, context: Context<'_>) -> Option<String> {
-    match code {
-        "ResourceNotFoundException" => Some(format!(
-            "table \"{}\" not found in region {}; check DYNAMODB_PROCESSING_STATUS_TABLE and AWS_REGION",
-            context.table, context.region
-        )),
-        "ValidationException" if message.contains("key element does not match the schema") => {
-            Some(format!(
-                "the table's partition key is not \"{}\"; check STATUS_KEY_ATTRIBUTE",
-                context.key_attribute
-            ))
-        }
-        "UnrecognizedClientException" | "InvalidClientTokenId" => {
-            Some("DynamoDB rejected the access key; check the AWS_ACCESS_KEY_ID secret".to_owned())
-        }
-        "InvalidSignatureException" | "SignatureDoesNotMatch" | "IncompleteSignatureException" => {
-            Some(
-                "DynamoDB rejected the request signature; check the AWS_SECRET_ACCESS_KEY secret"
-                    .to_owned(),
-            )
-        }
-        "ExpiredTokenException" => {
-            Some("the session token has expired; update the AWS_SESSION_TOKEN secret".to_owned())
-        }
-        "AccessDeniedException" => {
-            Some("the credentials may not read this table; grant dynamodb:GetItem on it".to_owned())
-        }
-        _ => None,
-    }
-}
-
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let mut cut: String = text.chars().take(80).collect();
@@ -154,17 +130,33 @@ mod tests {
 
     use super::*;
     use crate::attribute::AttributeValue;
-    use crate::retry::Retryable;
 
-    const CONTEXT: Context<'static> = Context {
-        table: "status-table",
-        region: "eu-west-1",
-        key_attribute: "sessionId",
-    };
+    fn table() -> Table {
+        let pairs = [
+            ("DYNAMODB_PROCESSING_STATUS_TABLE", "status-table"),
+            ("AWS_REGION", "eu-west-1"),
+        ];
+        Table::from_vars(&crate::settings::from_pairs(&pairs)).unwrap()
+    }
+
+    fn raw(
+        status: u16,
+        crc32: Option<&str>,
+        content_encoding: Option<&str>,
+        body: &[u8],
+    ) -> Result<Option<Item>, StoreError> {
+        let answer = Answer {
+            status,
+            crc32,
+            content_encoding,
+            body,
+        };
+        interpret(answer, &table())
+    }
 
     fn answer(status: u16, body: &str) -> Result<Option<Item>, StoreError> {
         let crc = crc32fast::hash(body.as_bytes()).to_string();
-        interpret(status, Some(&crc), None, body.as_bytes(), CONTEXT)
+        raw(status, Some(&crc), None, body.as_bytes())
     }
 
     #[test]
@@ -183,13 +175,13 @@ mod tests {
     #[test]
     fn checksum_mismatch_is_a_retryable_error() {
         let body = br#"{"Item":{}}"#;
-        let error = interpret(200, Some("12345"), None, body, CONTEXT).unwrap_err();
+        let error = raw(200, Some("12345"), None, body).unwrap_err();
         assert!(matches!(error, StoreError::Checksum { .. }));
         assert!(error.is_retryable());
         // No header, no check (some compatible servers omit it).
-        assert_eq!(interpret(200, None, None, b"{}", CONTEXT), Ok(None));
+        assert_eq!(raw(200, None, None, b"{}"), Ok(None));
         // `identity` is no encoding: the check still applies.
-        let error = interpret(200, Some("12345"), Some("identity"), body, CONTEXT).unwrap_err();
+        let error = raw(200, Some("12345"), Some("identity"), body).unwrap_err();
         assert!(matches!(error, StoreError::Checksum { .. }));
     }
 
@@ -198,20 +190,14 @@ mod tests {
         let body = r#"{"Item":{"sessionId":{"S":"s1"}}}"#;
         // What DynamoDB checksums when it compresses: the gzip bytes.
         let compressed_crc = crc32fast::hash(b"\x1f\x8b\x08\x00 stand-in gzip stream").to_string();
-        let item = interpret(
-            200,
-            Some(&compressed_crc),
-            Some("gzip"),
-            body.as_bytes(),
-            CONTEXT,
-        )
-        .unwrap()
-        .unwrap();
+        let item = raw(200, Some(&compressed_crc), Some("gzip"), body.as_bytes())
+            .unwrap()
+            .unwrap();
         assert_eq!(item["sessionId"], AttributeValue::S("s1".into()));
         // Bytes still compressed (their own checksum matches): a clear error.
-        let raw = b"\x1f\x8b\x08\x00 stand-in gzip stream";
-        let crc = crc32fast::hash(raw).to_string();
-        let error = interpret(200, Some(&crc), Some("gzip"), raw, CONTEXT).unwrap_err();
+        let raw_bytes = b"\x1f\x8b\x08\x00 stand-in gzip stream";
+        let crc = crc32fast::hash(raw_bytes).to_string();
+        let error = raw(200, Some(&crc), Some("gzip"), raw_bytes).unwrap_err();
         assert!(error.to_string().contains("not decoded"), "{error}");
     }
 
@@ -223,7 +209,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(!error.is_retryable());
-        let message = error.client_message(None);
+        let message = error.client_message();
         assert!(
             message.starts_with("Requested resource not found"),
             "{message}"
@@ -241,7 +227,7 @@ mod tests {
             r#"{"__type":"com.amazon.coral.validate#ValidationException","message":"The provided key element does not match the schema"}"#,
         )
         .unwrap_err();
-        let message = error.client_message(None);
+        let message = error.client_message();
         assert!(
             message.starts_with("The provided key element does not match the schema"),
             "{message}"
@@ -257,7 +243,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.is_retryable());
-        assert_eq!(error.client_message(None), "slow down");
+        assert_eq!(error.client_message(), "slow down");
     }
 
     #[test]
@@ -268,22 +254,44 @@ mod tests {
         let error = answer(403, body).unwrap_err();
         assert!(error.is_credential_rejection());
         assert!(!error.is_retryable());
-        assert!(error.client_message(None).contains("AWS_SECRET_ACCESS_KEY"));
+        assert!(error.client_message().contains("AWS_SECRET_ACCESS_KEY"));
     }
 
     #[test]
-    fn bodies_that_are_not_dynamodb_answers_are_retryable_body_errors() {
+    fn unreadable_bodies_are_retried_only_when_another_read_could_differ() {
+        // No checksum: a cut or mangled body may read fine next time.
         for (status, body) in [
             (200, "<html>gateway</html>"),
             (200, r#"{"Item":{"a":"#),
             (502, "Bad Gateway"),
         ] {
-            let error = answer(status, body).unwrap_err();
+            let error = raw(status, None, None, body.as_bytes()).unwrap_err();
             assert!(
                 matches!(error, StoreError::Body { .. }),
                 "{body}: {error:?}"
             );
-            assert!(error.is_retryable());
+            assert!(error.is_retryable(), "{body}");
         }
+        // Bytes the checksum vouches for, or well-formed JSON of the wrong
+        // shape, fail the same way every time.
+        let deep = format!(
+            r#"{{"Item":{{"a":{}1{}}}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        for body in [
+            r#"{"Item":{"a":{"ZZ":"x"}}}"#,
+            r#"{"Item":{"a":{"N":1}}}"#,
+            deep.as_str(),
+            "<html>gateway</html>",
+        ] {
+            let error = answer(200, body).unwrap_err();
+            assert!(!error.is_retryable(), "{body}: {error:?}");
+        }
+        let unknown_tag = raw(200, None, None, br#"{"Item":{"a":{"ZZ":"x"}}}"#).unwrap_err();
+        assert!(!unknown_tag.is_retryable(), "{unknown_tag:?}");
+        let invalid_utf8 =
+            raw(200, None, None, b"{\"Item\":{\"a\":{\"S\":\"\xff\"}}}").unwrap_err();
+        assert!(matches!(invalid_utf8, StoreError::Body { .. }));
     }
 }

@@ -1,0 +1,138 @@
+//! The request path, platform-free: route → cache → store → transform →
+//! response. The Worker shell supplies the runtime pieces (store transport,
+//! edge cache, clock) and copies the `Reply` out.
+
+mod status;
+
+use crate::cache::EdgeCache;
+use crate::cache::memory::MemoryCache;
+use crate::clock::Clock;
+use crate::coalesce::Coalescer;
+use crate::cors::CorsPolicy;
+use crate::error::ApiError;
+use crate::reply::Reply;
+use crate::route::{HEALTH_METHODS, Route, STATUS_METHODS, route};
+use crate::settings::ConfigError;
+use crate::setup::Setup;
+use crate::store::StatusStore;
+
+pub use status::Fetched;
+
+/// The parts of an HTTP request the service looks at.
+#[derive(Debug, Clone, Default)]
+pub struct Incoming {
+    pub method: String,
+    /// The raw, still percent-encoded path, without the query string.
+    pub path: String,
+    pub query: Option<String>,
+    pub origin: Option<String>,
+    pub access_control_request_method: Option<String>,
+    pub access_control_request_headers: Option<String>,
+    pub if_none_match: Option<String>,
+    pub correlation_id: String,
+}
+
+/// What to send, and what to log (one line per failed request).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub reply: Reply,
+    pub log: Option<String>,
+}
+
+/// Everything an isolate keeps between requests.
+pub struct Isolate<S> {
+    pub setup: Result<Setup<S>, ConfigError>,
+    /// Requests in flight share store reads through it.
+    pub coalescer: Coalescer<Fetched>,
+    /// Answers this isolate has seen, in front of the edge cache.
+    pub memory: MemoryCache,
+}
+
+impl<S> Isolate<S> {
+    pub fn new(setup: Result<Setup<S>, ConfigError>) -> Self {
+        Isolate {
+            setup,
+            coalescer: Coalescer::default(),
+            memory: MemoryCache::default(),
+        }
+    }
+}
+
+/// What one request is served with.
+pub struct Deps<'a, S, E, C> {
+    pub isolate: &'a Isolate<S>,
+    pub edge: &'a E,
+    pub clock: &'a C,
+}
+
+pub async fn serve<S, E, C>(incoming: &Incoming, deps: &Deps<'_, S, E, C>) -> Outcome
+where
+    S: StatusStore,
+    E: EdgeCache,
+    C: Clock,
+{
+    let default_cors = CorsPolicy::default();
+    let cors = match &deps.isolate.setup {
+        Ok(setup) => &setup.config.cors,
+        Err(_) => &default_cors,
+    };
+    let mut outcome = respond(incoming, deps, cors).await;
+    cors.apply(incoming.origin.as_deref(), &mut outcome.reply);
+    outcome
+        .reply
+        .set_header("x-correlation-id", incoming.correlation_id.clone());
+    if incoming.method == "HEAD" {
+        outcome.reply.body.clear();
+    }
+    outcome
+}
+
+async fn respond<S, E, C>(
+    incoming: &Incoming,
+    deps: &Deps<'_, S, E, C>,
+    cors: &CorsPolicy,
+) -> Outcome
+where
+    S: StatusStore,
+    E: EdgeCache,
+    C: Clock,
+{
+    let plain = |reply| Outcome { reply, log: None };
+    let route = match route(&incoming.path) {
+        Ok(route) => route,
+        Err(error) => return plain(ApiError::from(error).to_reply()),
+    };
+    let methods = match route {
+        Route::Health => HEALTH_METHODS,
+        _ => STATUS_METHODS,
+    };
+    match incoming.method.as_str() {
+        "GET" | "HEAD" => {}
+        // A preflight carries both; any other OPTIONS is an ordinary one.
+        "OPTIONS" => {
+            return plain(
+                match (&incoming.origin, &incoming.access_control_request_method) {
+                    (Some(origin), Some(_)) => cors.preflight(
+                        origin,
+                        incoming.access_control_request_headers.as_deref(),
+                        methods,
+                    ),
+                    _ => Reply::empty(204).with_header("allow", methods),
+                },
+            );
+        }
+        _ if matches!(route, Route::TrailingSlash { .. }) => {}
+        _ => return plain(ApiError::MethodNotAllowed { allow: methods }.to_reply()),
+    }
+    match route {
+        Route::Health => plain(Reply::json(200, r#"{"status":"healthy"}"#.to_owned())),
+        Route::TrailingSlash { location } => {
+            let location = match &incoming.query {
+                Some(query) => format!("{location}?{query}"),
+                None => location,
+            };
+            plain(Reply::empty(307).with_header("location", location))
+        }
+        Route::Status(id) => status::status(incoming, deps, &id).await,
+    }
+}
