@@ -14,6 +14,7 @@
 )]
 
 pub mod attribute;
+pub mod auth;
 pub mod cache_policy;
 pub mod coalesce;
 pub mod config;
