@@ -15,6 +15,7 @@
 )]
 
 pub mod attribute;
+pub mod auth;
 pub mod cache;
 pub mod clock;
 pub mod coalesce;
