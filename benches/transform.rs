@@ -40,6 +40,8 @@ mod native {
     use workflow_status_worker::attribute::{AttributeValue, Item, parse_item};
     use workflow_status_worker::cache::NoCache;
     use workflow_status_worker::credentials::Credentials;
+    use workflow_status_worker::metrics::NoMetrics;
+    use workflow_status_worker::rate_limit::NoLimit;
     use workflow_status_worker::service::{Deps, Incoming, Isolate, Outcome, serve};
     use workflow_status_worker::settings::from_pairs;
     use workflow_status_worker::setup::Setup;
@@ -132,6 +134,8 @@ mod native {
                 isolate: &isolate,
                 edge: &NoCache,
                 clock: &FixedClock,
+                limiter: &NoLimit,
+                metrics: &NoMetrics,
             };
             check(&run(serve(&incoming, &deps)), id);
             group.bench_with_input(BenchmarkId::new("nocache", id), &incoming, |b, incoming| {
@@ -155,6 +159,8 @@ mod native {
                             isolate: &isolate,
                             edge: &NoCache,
                             clock: &FixedClock,
+                            limiter: &NoLimit,
+                            metrics: &NoMetrics,
                         };
                         black_box(run(serve(black_box(incoming), &deps)))
                     })

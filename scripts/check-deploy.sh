@@ -16,7 +16,7 @@ source scripts/lib/toolenv.sh
 envs=("$@")
 ((${#envs[@]})) || envs=(staging production)
 # What each deployed environment must bind (wrangler lists them as env.NAME).
-expected=(STATUS_STORE DYNAMODB_PROCESSING_STATUS_TABLE
+expected=(METRICS RATE_LIMITER VERSION STATUS_STORE DYNAMODB_PROCESSING_STATUS_TABLE
   AWS_REGION STATUS_KEY_ATTRIBUTE CORS_ORIGINS)
 
 out=$(mktemp -d)

@@ -65,6 +65,9 @@ start_worker dynamodb "$logs" "${dynamo[@]}" "@$logs/moto.env" "${no_cache[@]}"
 export E2E_DYNAMODB_URL=$WORKER_URL
 start_worker bad-secret "$logs" "${dynamo[@]}" "@$logs/bad-secret.env" "${no_cache[@]}"
 export E2E_BAD_SECRET_URL=$WORKER_URL
+# Every optional binding (rate limit 5/min, Analytics Engine, version metadata).
+start_worker operations "$logs" --env=e2e "@$logs/empty.env"
+export E2E_OPERATIONS_URL=$WORKER_URL
 start_worker no-credentials "$logs" "${dynamo[@]}" "@$logs/empty.env"
 export E2E_NO_CREDENTIALS_URL=$WORKER_URL
 start_worker front "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$FRONT_URL" "@$logs/moto.env" \
@@ -83,5 +86,5 @@ step "store tests against moto and the fault front; end-to-end tests against wor
 # These tests need the servers above, so they are #[ignore]d in a plain
 # `cargo test` and included here.
 cargo test --test dynamodb_store --test e2e_fixtures --test e2e_dynamodb --test e2e_cache \
-    --test e2e_workerd \
+    --test e2e_workerd --test e2e_operations \
     -- --include-ignored --show-output

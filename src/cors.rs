@@ -6,7 +6,8 @@ use crate::settings::{ConfigError, Lookup, get, invalid};
 pub const DEFAULT_ORIGINS: [&str; 2] = ["http://localhost:3000", "http://localhost:5173"];
 const PREFLIGHT_MAX_AGE: &str = "600";
 /// Headers a portal script may read beyond the CORS-safelisted ones.
-const EXPOSED_HEADERS: &str = "X-Correlation-ID, ETag, Age, Cache-Status, X-Cache, Server-Timing";
+const EXPOSED_HEADERS: &str =
+    "X-Correlation-ID, ETag, Age, Cache-Status, X-Cache, Server-Timing, X-Worker-Version";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorsPolicy {

@@ -103,6 +103,12 @@ impl ErrorLog<'_> {
     }
 }
 
+/// One structured line for an event outside a request's answer (a panic,
+/// a cache write that failed).
+pub fn event_line(level: &str, event: &str, message: &str) -> String {
+    serde_json::json!({ "level": level, "event": event, "message": message }).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]

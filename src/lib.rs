@@ -26,6 +26,8 @@ pub mod credentials;
 pub mod decimal;
 pub mod document;
 pub mod error;
+pub mod metrics;
+pub mod rate_limit;
 pub mod redact;
 pub mod reply;
 pub mod retry;

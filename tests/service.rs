@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use common::{FIXED_NOW, FIXTURES, get, request, serve_fixtures, serve_with, status_path};
 use workflow_status_worker::cache::{EdgeCache, Entry, NoCache};
 use workflow_status_worker::config::Config;
+use workflow_status_worker::metrics::{NoMetrics, RecordingMetrics};
+use workflow_status_worker::rate_limit::{NoLimit, RateLimiter};
 use workflow_status_worker::reply::Reply;
 use workflow_status_worker::service::{Deps, Incoming, Isolate, serve};
 use workflow_status_worker::settings::from_pairs;
@@ -227,6 +229,8 @@ mod s2_s4_document {
             isolate: &isolate,
             edge: &NoCache,
             clock: &common::FixedClock,
+            limiter: &NoLimit,
+            metrics: &NoMetrics,
         };
         let outcome = common::run(serve(&get("/api/workflow/p-1/status"), &deps));
         assert_eq!(outcome.reply.status, 200, "{}", outcome.reply.body);
@@ -615,5 +619,120 @@ mod cache {
         assert_eq!(serve_with(&conditional, FIXTURES, &fresh).reply.status, 304);
         conditional.if_none_match = Some("\"other\"".into());
         assert_eq!(serve_with(&conditional, FIXTURES, &fresh).reply.status, 200);
+    }
+}
+
+/// Issue 10's operator features: one data point per status request, the
+/// abuse guard before any read, the deployed version in a header.
+mod operations {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// A store that counts its reads.
+    struct Counting(Cell<u32>);
+
+    impl workflow_status_worker::store::StatusStore for Counting {
+        async fn get(&self, _id: &workflow_status_worker::session_id::SessionId) -> Read {
+            self.0.set(self.0.get() + 1);
+            Read {
+                result: Ok(None),
+                attempts: 1,
+            }
+        }
+    }
+
+    /// Lets `left` requests through, then refuses.
+    struct Budget(Cell<u32>, RefCell<Vec<String>>);
+
+    impl RateLimiter for Budget {
+        async fn allow(&self, key: &str) -> bool {
+            self.1.borrow_mut().push(key.to_owned());
+            let left = self.0.get();
+            self.0.set(left.saturating_sub(1));
+            left > 0
+        }
+    }
+
+    fn isolate(store: Counting, pairs: &[(&str, &str)]) -> Isolate<Counting> {
+        let config = Config::from_lookup(&from_pairs(pairs)).unwrap();
+        Isolate::new(Ok(Setup { config, store }))
+    }
+
+    fn poll<L: RateLimiter>(
+        isolate: &Isolate<Counting>,
+        limiter: &L,
+        metrics: &RecordingMetrics,
+        path: &str,
+    ) -> Reply {
+        let mut incoming = get(path);
+        incoming.client = Some("198.51.100.7".into());
+        let deps = Deps {
+            isolate,
+            edge: &NoCache,
+            clock: &common::FixedClock,
+            limiter,
+            metrics,
+        };
+        common::run(serve(&incoming, &deps)).reply
+    }
+
+    #[test]
+    fn each_status_request_hands_one_data_point_to_the_metrics() {
+        use workflow_status_worker::metrics::{State, Tier};
+        let isolate = isolate(Counting(Cell::new(0)), &[]);
+        let metrics = RecordingMetrics::default();
+        poll(&isolate, &NoLimit, &metrics, "/api/workflow/s-1/status");
+        poll(&isolate, &NoLimit, &metrics, "/api/workflow/s-1/status");
+        poll(&isolate, &NoLimit, &metrics, "/health");
+        poll(&isolate, &NoLimit, &metrics, "/api/workflow/%zz/status");
+        let points = metrics.points.borrow();
+        assert_eq!(points.len(), 2, "status requests only: {points:?}");
+        assert_eq!(
+            (
+                points[0].tier,
+                points[0].state,
+                points[0].status,
+                points[0].attempts
+            ),
+            (Tier::Miss, State::Pending, 200, 1)
+        );
+        assert_eq!(
+            (points[1].tier, points[1].status, points[1].attempts),
+            (Tier::Memory, 200, 0),
+            "the second poll is a memory hit"
+        );
+    }
+
+    #[test]
+    fn a_client_over_the_limit_gets_429_before_any_read() {
+        let isolate = isolate(Counting(Cell::new(0)), &[]);
+        let metrics = RecordingMetrics::default();
+        let limiter = Budget(Cell::new(1), RefCell::new(Vec::new()));
+        let first = poll(&isolate, &limiter, &metrics, "/api/workflow/a/status");
+        assert_eq!(first.status, 200);
+        let second = poll(&isolate, &limiter, &metrics, "/api/workflow/b/status");
+        assert_eq!(second.status, 429);
+        assert_eq!(second.body, r#"{"detail":"Too Many Requests"}"#);
+        assert_eq!(second.header("retry-after"), Some("60"));
+        assert_eq!(second.header("cache-control"), Some("no-store"));
+        let store = &isolate.setup.as_ref().unwrap().store;
+        assert_eq!(store.0.get(), 1, "the refused request read nothing");
+        assert_eq!(*limiter.1.borrow(), ["198.51.100.7", "198.51.100.7"]);
+        assert_eq!(metrics.points.borrow()[1].status, 429);
+        // Health and preflights are not counted against the client.
+        assert_eq!(poll(&isolate, &limiter, &metrics, "/health").status, 200);
+        assert_eq!(limiter.1.borrow().len(), 2);
+    }
+
+    #[test]
+    fn the_deployed_version_is_named_when_known() {
+        let known = isolate(Counting(Cell::new(0)), &[]).with_version(Some("8a2f-v7".into()));
+        let reply = poll(&known, &NoLimit, &RecordingMetrics::default(), "/health");
+        assert_eq!(reply.header("x-worker-version"), Some("8a2f-v7"));
+        let unknown = isolate(Counting(Cell::new(0)), &[]).with_version(Some("bad\nid".into()));
+        let reply = poll(&unknown, &NoLimit, &RecordingMetrics::default(), "/health");
+        assert_eq!(reply.header("x-worker-version"), None);
     }
 }

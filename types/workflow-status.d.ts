@@ -187,6 +187,7 @@ export interface components {
         NotModified: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 ETag: components["headers"]["ETag"];
                 "Cache-Control": components["headers"]["Cache-Control"];
                 Age: components["headers"]["Age"];
@@ -201,6 +202,7 @@ export interface components {
         InvalidSessionId: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 [name: string]: unknown;
             };
             content: {
@@ -211,6 +213,7 @@ export interface components {
         NotFound: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 [name: string]: unknown;
             };
             content: {
@@ -226,6 +229,7 @@ export interface components {
         MethodNotAllowed: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 Allow: components["headers"]["Allow"];
                 [name: string]: unknown;
             };
@@ -249,6 +253,7 @@ export interface components {
         StatusFailed: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 "Cache-Control": components["headers"]["No-Store"];
                 [name: string]: unknown;
             };
@@ -265,6 +270,7 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 [name: string]: unknown;
             };
@@ -281,6 +287,7 @@ export interface components {
         AuthenticationUnavailable: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -297,6 +304,7 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -313,6 +321,7 @@ export interface components {
         HeadError: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 [name: string]: unknown;
             };
             content?: never;
@@ -321,6 +330,7 @@ export interface components {
         TrailingSlashRedirect: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 Location: components["headers"]["Location"];
                 [name: string]: unknown;
             };
@@ -330,6 +340,7 @@ export interface components {
         Options: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 Allow: components["headers"]["Allow"];
                 [name: string]: unknown;
             };
@@ -339,6 +350,7 @@ export interface components {
         PreflightAllowed: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 /** @description The request's `Origin`, echoed, or `*` (see the header of that name). */
                 "Access-Control-Allow-Origin": string;
                 /** @description With an echoed origin. */
@@ -362,6 +374,7 @@ export interface components {
         OptionsBadRequest: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                "X-Worker-Version": components["headers"]["X-Worker-Version"];
                 [name: string]: unknown;
             };
             content: {
@@ -391,6 +404,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description The deployed Worker version's id, when the version metadata binding (`VERSION`) is configured. */
+        "X-Worker-Version": string;
         /** @description The request's id: Cloudflare's `cf-ray`, or a generated UUID. On every answer; the failure's log line carries the same id. */
         "X-Correlation-ID": string;
         /** @description A strong entity tag of the document (a digest of its bytes). */
@@ -401,15 +416,15 @@ export interface components {
         Age: number;
         /** @description `HIT` (edge or isolate memory), `MISS` (read and stored), `BYPASS` (read, caching off). */
         "X-Cache": "HIT" | "MISS" | "BYPASS";
-        /** @description RFC 9211 cache status, e.g. `workflow-status; hit; ttl=1` or `workflow-status; fwd=miss; stored`. */
+        /** @description RFC 9211 cache status, e.g. `workflow-status; hit; ttl=1; detail=memory` (the tier that answered: `memory` or `edge`) or `workflow-status; fwd=miss; stored`. */
         "Cache-Status": string;
-        /** @description Time spent reading the store, e.g. `store;dur=3.0;desc="1 attempt(s)"`; `, shared` in the description when the read was shared with concurrent requests for the same session. */
+        /** @description Who answered: on a read, the time spent on the store, e.g. `store;dur=3.0;desc="1 attempt(s)"` (`, shared` in the description when the read was shared with concurrent requests for the same session); on a cache hit, the tier, e.g. `cache;desc=memory`. */
         "Server-Timing": string;
         /** @description For an allowed `Origin`: the origin, echoed, when `CORS_ORIGINS` lists it (then with `Access-Control-Allow-Credentials: true`), or `*` when only a `*` entry admits it (never with credentials). */
         "Access-Control-Allow-Origin": string;
         /** @description Sent with an echoed `Access-Control-Allow-Origin`. */
         "Access-Control-Allow-Credentials": "true";
-        /** @description The headers a portal script may read beyond the CORS-safelisted ones: `X-Correlation-ID, ETag, Age, Cache-Status, X-Cache, Server-Timing`. */
+        /** @description The headers a portal script may read beyond the CORS-safelisted ones: `X-Correlation-ID, ETag, Age, Cache-Status, X-Cache, Server-Timing, X-Worker-Version`. */
         "Access-Control-Expose-Headers": string;
         /** @description `Origin`: the CORS headers depend on it, so a shared cache must not hand one origin's answer to another. */
         Vary: string;
@@ -449,6 +464,7 @@ export type ParameterIfNoneMatch = components['parameters']['IfNoneMatch'];
 export type ParameterOrigin = components['parameters']['Origin'];
 export type ParameterAccessControlRequestMethod = components['parameters']['AccessControlRequestMethod'];
 export type ParameterAccessControlRequestHeaders = components['parameters']['AccessControlRequestHeaders'];
+export type HeaderXWorkerVersion = components['headers']['X-Worker-Version'];
 export type HeaderXCorrelationId = components['headers']['X-Correlation-ID'];
 export type HeaderETag = components['headers']['ETag'];
 export type HeaderCacheControl = components['headers']['Cache-Control'];
@@ -495,6 +511,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "X-Worker-Version": components["headers"]["X-Worker-Version"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     Age: components["headers"]["Age"];
@@ -580,6 +597,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "X-Worker-Version": components["headers"]["X-Worker-Version"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     Age: components["headers"]["Age"];
@@ -699,6 +717,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "X-Worker-Version": components["headers"]["X-Worker-Version"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "Access-Control-Allow-Credentials": components["headers"]["Access-Control-Allow-Credentials"];
                     "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
@@ -745,6 +764,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "X-Worker-Version": components["headers"]["X-Worker-Version"];
                     [name: string]: unknown;
                 };
                 content?: never;

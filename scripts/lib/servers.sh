@@ -180,7 +180,7 @@ stop_servers() {
   return 0
 }
 
-# start_worker NAME LOGDIR [KEY=VALUE | @ENV_FILE ...]: the built Worker
+# start_worker NAME LOGDIR [KEY=VALUE | @ENV_FILE | --OPTION ...]: the built Worker
 # under `wrangler dev` (the real workerd runtime) on a free port, with a fresh
 # cache state, the given vars and the secrets in each @ENV_FILE (kept off the
 # command line); sets WORKER_URL. The bundle must be built already.
@@ -195,6 +195,8 @@ start_worker() {
   for pair in "$@"; do
     if [[ "$pair" == @* ]]; then
       vars+=(--env-file "${pair#@}")
+    elif [[ "$pair" == --* ]]; then
+      vars+=("$pair") # a wrangler option, e.g. --env=e2e
     else
       vars+=(--var "${pair%%=*}:${pair#*=}")
     fi

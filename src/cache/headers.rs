@@ -39,6 +39,7 @@ pub fn hit(reply: &mut Reply, ttl: u32, freshness: Freshness, tier: Tier) {
             tier.as_str()
         ),
     );
+    reply.set_header("server-timing", format!("cache;desc={}", tier.as_str()));
 }
 
 /// An answer read from the store just now; `ttl` is `None` when it is not
@@ -95,6 +96,7 @@ mod tests {
             reply.header("cache-status"),
             Some("workflow-status; hit; ttl=18; detail=memory")
         );
+        assert_eq!(reply.header("server-timing"), Some("cache;desc=memory"));
     }
 
     #[test]

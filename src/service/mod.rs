@@ -10,6 +10,8 @@ use crate::clock::Clock;
 use crate::coalesce::Coalescer;
 use crate::cors::CorsPolicy;
 use crate::error::ApiError;
+use crate::metrics::MetricsSink;
+use crate::rate_limit::RateLimiter;
 use crate::reply::Reply;
 use crate::route::{HEALTH_METHODS, Route, STATUS_METHODS, route};
 use crate::settings::ConfigError;
@@ -29,6 +31,8 @@ pub struct Incoming {
     pub access_control_request_method: Option<String>,
     pub access_control_request_headers: Option<String>,
     pub if_none_match: Option<String>,
+    /// The client's address (`cf-connecting-ip`), for the rate limit.
+    pub client: Option<String>,
     pub correlation_id: String,
 }
 
@@ -46,6 +50,8 @@ pub struct Isolate<S> {
     pub coalescer: Coalescer<Fetched>,
     /// Answers this isolate has seen, in front of the edge cache.
     pub memory: MemoryCache,
+    /// The deployed version's id, when the runtime tells it.
+    pub version: Option<String>,
 }
 
 impl<S> Isolate<S> {
@@ -54,22 +60,35 @@ impl<S> Isolate<S> {
             setup,
             coalescer: Coalescer::default(),
             memory: MemoryCache::default(),
+            version: None,
         }
+    }
+
+    /// Only ids that can travel in a header are kept.
+    pub fn with_version(mut self, version: Option<String>) -> Self {
+        self.version = version
+            .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()));
+        self
     }
 }
 
 /// What one request is served with.
-pub struct Deps<'a, S, E, C> {
+pub struct Deps<'a, S, E, C, L> {
     pub isolate: &'a Isolate<S>,
     pub edge: &'a E,
     pub clock: &'a C,
+    /// The per-client abuse guard ([`crate::rate_limit::NoLimit`] for none).
+    pub limiter: &'a L,
+    /// Where each status request's data point goes.
+    pub metrics: &'a dyn MetricsSink,
 }
 
-pub async fn serve<S, E, C>(incoming: &Incoming, deps: &Deps<'_, S, E, C>) -> Outcome
+pub async fn serve<S, E, C, L>(incoming: &Incoming, deps: &Deps<'_, S, E, C, L>) -> Outcome
 where
     S: StatusStore,
     E: EdgeCache,
     C: Clock,
+    L: RateLimiter,
 {
     let default_cors = CorsPolicy::default();
     let cors = match &deps.isolate.setup {
@@ -81,21 +100,27 @@ where
     outcome
         .reply
         .set_header("x-correlation-id", incoming.correlation_id.clone());
+    if let Some(version) = &deps.isolate.version {
+        outcome
+            .reply
+            .set_header("x-worker-version", version.clone());
+    }
     if incoming.method == "HEAD" {
         outcome.reply.body.clear();
     }
     outcome
 }
 
-async fn respond<S, E, C>(
+async fn respond<S, E, C, L>(
     incoming: &Incoming,
-    deps: &Deps<'_, S, E, C>,
+    deps: &Deps<'_, S, E, C, L>,
     cors: &CorsPolicy,
 ) -> Outcome
 where
     S: StatusStore,
     E: EdgeCache,
     C: Clock,
+    L: RateLimiter,
 {
     let plain = |reply| Outcome { reply, log: None };
     let route = match route(&incoming.path) {

@@ -11,6 +11,8 @@ use crate::cache::{EdgeCache, Entry};
 use crate::clock::Clock;
 use crate::coalesce::Role;
 use crate::error::{ApiError, ErrorLog};
+use crate::metrics::{DataPoint, State, Tier as Source};
+use crate::rate_limit::{RateLimiter, too_many_requests};
 use crate::reply::Reply;
 use crate::service::{Deps, Incoming, Outcome};
 use crate::session_id::SessionId;
@@ -36,19 +38,67 @@ pub struct Document {
 /// Followers wait at most as long as the leader's own deadline allows.
 const LEADER_GRACE: Duration = Duration::from_millis(250);
 
-pub(super) async fn status<S, E, C>(
+/// One status request: its answer, and its data point for the metrics.
+pub(super) async fn status<S, E, C, L>(
     incoming: &Incoming,
-    deps: &Deps<'_, S, E, C>,
+    deps: &Deps<'_, S, E, C, L>,
     id: &SessionId,
 ) -> Outcome
 where
     S: StatusStore,
     E: EdgeCache,
     C: Clock,
+    L: RateLimiter,
 {
+    let (outcome, point) = answer(incoming, deps, id).await;
+    deps.metrics.record(point);
+    outcome
+}
+
+/// A point for an answer that read nothing.
+fn unread(tier: Source, state: State, status: u16) -> DataPoint {
+    DataPoint {
+        tier,
+        state,
+        status,
+        attempts: 0,
+        store_ms: 0.0,
+    }
+}
+
+fn state_of(document: &Document) -> State {
+    match document.overall_status.as_deref() {
+        Some("completed" | "failed") => State::Finished,
+        Some(_) => State::Running,
+        None => State::Pending,
+    }
+}
+
+async fn answer<S, E, C, L>(
+    incoming: &Incoming,
+    deps: &Deps<'_, S, E, C, L>,
+    id: &SessionId,
+) -> (Outcome, DataPoint)
+where
+    S: StatusStore,
+    E: EdgeCache,
+    C: Clock,
+    L: RateLimiter,
+{
+    // Before any cache or store work: an abusive client costs nothing.
+    let client = incoming.client.as_deref().unwrap_or("unknown");
+    if !deps.limiter.allow(client).await {
+        let reply = too_many_requests();
+        let point = unread(Source::Bypass, State::Failed, reply.status);
+        return (Outcome { reply, log: None }, point);
+    }
     let setup = match &deps.isolate.setup {
         Ok(setup) => setup,
-        Err(error) => return failure(incoming, id, ApiError::from(error.clone()), None),
+        Err(error) => {
+            let outcome = failure(incoming, id, ApiError::from(error.clone()), None);
+            let point = unread(Source::Bypass, State::Failed, outcome.reply.status);
+            return (outcome, point);
+        }
     };
     let config = &setup.config;
     let key = config.cache_keys.key(id);
@@ -62,7 +112,18 @@ where
         && let Some((entry, tier)) = cache.lookup(&key, now_ms).await
         && let Some(reply) = hit_reply(incoming, &entry, tier, now_ms)
     {
-        return Outcome { reply, log: None };
+        let source = match tier {
+            Tier::Memory => Source::Memory,
+            Tier::Edge => Source::Edge,
+        };
+        // A hit keeps no status text; its period says finished or running.
+        let state = if entry.ttl == config.cache.finished_ttl {
+            State::Finished
+        } else {
+            State::Running
+        };
+        let point = unread(source, state, reply.status);
+        return (Outcome { reply, log: None }, point);
     }
 
     let max_wait = config.retry.deadline + LEADER_GRACE;
@@ -72,10 +133,22 @@ where
         .run(&key, deps.clock, max_wait, || fetch(setup, id, now_ms))
         .await;
     let store_ms = deps.clock.now_millis() - now_ms;
+    let read = |tier, state, status| DataPoint {
+        tier,
+        state,
+        status,
+        attempts: fetched.attempts,
+        store_ms,
+    };
     let document = match fetched.result {
         Ok(document) => document,
-        Err(error) => return failure(incoming, id, error, Some(fetched.attempts)),
+        Err(error) => {
+            let outcome = failure(incoming, id, error, Some(fetched.attempts));
+            let point = read(Source::Bypass, State::Failed, outcome.reply.status);
+            return (outcome, point);
+        }
     };
+    let state = state_of(&document);
     let answer = match &document.overall_status {
         Some(overall_status) => Answer::Stored { overall_status },
         None => Answer::Pending,
@@ -105,7 +178,13 @@ where
             fetched.attempts
         ),
     );
-    Outcome { reply, log: None }
+    let tier = if ttl.is_some() {
+        Source::Miss
+    } else {
+        Source::Bypass
+    };
+    let point = read(tier, state, reply.status);
+    (Outcome { reply, log: None }, point)
 }
 
 /// The answer from a cache entry, if it is still fresh.

@@ -8,6 +8,8 @@ use futures_util::FutureExt;
 
 use workflow_status_worker::cache::{EdgeCache, NoCache};
 use workflow_status_worker::clock::Clock;
+use workflow_status_worker::metrics::NoMetrics;
+use workflow_status_worker::rate_limit::NoLimit;
 use workflow_status_worker::service::{Deps, Incoming, Isolate, Outcome, serve};
 use workflow_status_worker::settings::from_pairs;
 use workflow_status_worker::setup::Setup;
@@ -52,6 +54,8 @@ pub fn serve_with<E: EdgeCache>(incoming: &Incoming, pairs: &[(&str, &str)], edg
         isolate: &isolate,
         edge,
         clock: &FixedClock,
+        limiter: &NoLimit,
+        metrics: &NoMetrics,
     };
     run(serve(incoming, &deps))
 }
