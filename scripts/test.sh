@@ -75,10 +75,38 @@ start_worker front "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$FRONT_URL" 
     DYNAMODB_MAX_ATTEMPTS=3 DYNAMODB_ATTEMPT_TIMEOUT_MS=1000 DYNAMODB_DEADLINE_MS=2500 \
     DYNAMODB_BACKOFF_BASE_MS=20 DYNAMODB_BACKOFF_MAX_MS=100
 export E2E_FRONT_WORKER_URL=$WORKER_URL
+# Cognito authentication against local fake issuers (one stays up, one is
+# taken down by the tests for the 503 path).
+start_issuer "$venv" "$logs/issuer.log"
+export E2E_ISSUER_BASE=$ISSUER_BASE
+cognito=(COGNITO_USER_POOL_ID=local_pool COGNITO_APP_CLIENT_ID=local-client "COGNITO_ISSUER_URL=$ISSUER_URL")
+start_worker auth "$logs" STATUS_STORE=dynamodb "DYNAMODB_ENDPOINT=$FRONT_URL" "@$logs/moto.env" \
+    AUTH_MODE=optional "${cognito[@]}"
+export E2E_AUTH_URL=$WORKER_URL
+start_worker auth-required "$logs" STATUS_STORE=fixtures "@$logs/empty.env" AUTH_MODE=required "${cognito[@]}"
+export E2E_AUTH_REQUIRED_URL=$WORKER_URL
+start_issuer "$venv" "$logs/issuer-down.log"
+export E2E_ISSUER_DOWN_BASE=$ISSUER_BASE
+start_worker auth-down "$logs" STATUS_STORE=fixtures "@$logs/empty.env" AUTH_MODE=optional \
+    COGNITO_USER_POOL_ID=local_pool COGNITO_APP_CLIENT_ID=local-client "COGNITO_ISSUER_URL=$ISSUER_URL"
+export E2E_AUTH_DOWN_URL=$WORKER_URL
 start_workerd front "$logs" "$PWD/tests/workerd/e2e.capnp" front \
     "E2E_WORKERD_ENDPOINT=$FRONT_URL" "E2E_WORKERD_ACCESS_KEY_ID=$MOTO_ACCESS_KEY_ID" \
     "E2E_WORKERD_SECRET_ACCESS_KEY=$MOTO_SECRET_ACCESS_KEY"
 export E2E_WORKERD_URL=$WORKERD_URL
+start_workerd budget "$logs" "$PWD/tests/workerd/budget.capnp" budget \
+    "E2E_WORKERD_ENDPOINT=$FRONT_URL" "E2E_WORKERD_ACCESS_KEY_ID=$MOTO_ACCESS_KEY_ID" \
+    "E2E_WORKERD_SECRET_ACCESS_KEY=$MOTO_SECRET_ACCESS_KEY"
+export E2E_BUDGET_URL=$WORKERD_URL
+# The hardening tests: a fixture worker for the raw-bytes battery, and a
+# soak worker behind the front (its pid, to watch its memory).
+start_workerd fixtures "$logs" "$PWD/tests/workerd/hardening-fixtures.capnp" fixtures
+export E2E_WORKERD_FIXTURES_URL=$WORKERD_URL
+start_workerd soak "$logs" "$PWD/tests/workerd/hardening-soak.capnp" soak \
+    "E2E_WORKERD_ENDPOINT=$FRONT_URL" "E2E_WORKERD_ACCESS_KEY_ID=$MOTO_ACCESS_KEY_ID" \
+    "E2E_WORKERD_SECRET_ACCESS_KEY=$MOTO_SECRET_ACCESS_KEY"
+export E2E_WORKERD_SOAK_URL=$WORKERD_URL E2E_WORKERD_SOAK_PID=$SERVER_PID
+export E2E_LOG_DIR=$logs
 export MOTO_URL FRONT_URL
 export MOTO_ACCESS_KEY_ID MOTO_SECRET_ACCESS_KEY
 
@@ -86,5 +114,9 @@ step "store tests against moto and the fault front; end-to-end tests against wor
 # These tests need the servers above, so they are #[ignore]d in a plain
 # `cargo test` and included here.
 cargo test --test dynamodb_store --test e2e_fixtures --test e2e_dynamodb --test e2e_cache \
-    --test e2e_workerd --test e2e_operations \
+    --test e2e_workerd --test e2e_operations --test e2e_auth \
+    --test e2e_battery --test e2e_hostile_store --test e2e_soak \
     -- --include-ignored --show-output
+
+step "secrets: no credential, token or signature in any log line the servers wrote"
+cargo test --test e2e_secrets -- --include-ignored --show-output

@@ -9,8 +9,10 @@ use std::fmt;
 
 /// DynamoDB's limits: 38 significant digits, magnitudes from 1E-130 to 1E+125.
 const MAX_SIGNIFICANT_DIGITS: usize = 38;
+/// As the position of the leading digit: `0.d × 10^magnitude`, so 1E+125
+/// is magnitude 126 and 1E-130 magnitude -129.
 const MAX_EXPONENT: i64 = 126;
-const MIN_EXPONENT: i64 = -130;
+const MIN_EXPONENT: i64 = -129;
 
 /// A parsed decimal: sign, integer digits (no leading zeros) and fraction
 /// digits (as written, trailing zeros kept, as Python's `Decimal` keeps them).
@@ -270,6 +272,13 @@ mod tests {
         );
         assert_eq!(Decimal::parse("1E200"), Err(DecimalError::OutOfRange));
         assert_eq!(Decimal::parse("1E-200"), Err(DecimalError::OutOfRange));
+        // DynamoDB's bounds exactly: 1E-130 and 9.99…E+125 fit, one step further does not.
+        assert!(Decimal::parse("1E-130").is_ok());
+        assert!(Decimal::parse("-1E-130").is_ok());
+        assert_eq!(Decimal::parse("1E-131"), Err(DecimalError::OutOfRange));
+        assert_eq!(Decimal::parse("0.1E-130"), Err(DecimalError::OutOfRange));
+        assert!(Decimal::parse("9.9999999999999999999999999999999999999E+125").is_ok());
+        assert_eq!(Decimal::parse("1E+126"), Err(DecimalError::OutOfRange));
         assert_eq!(Decimal::parse("1E9999999"), Err(DecimalError::Syntax));
     }
 

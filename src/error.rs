@@ -94,6 +94,9 @@ pub struct ErrorLog<'a> {
     pub session_id: Option<&'a str>,
     pub correlation_id: &'a str,
     pub attempts: Option<u32>,
+    /// A retry was wanted but the isolate's retry quota was empty.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub retry_quota_exhausted: bool,
     pub message: String,
 }
 

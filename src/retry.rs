@@ -4,6 +4,7 @@
 //! The loop is generic over the attempt, the clock and the randomness, so it
 //! is tested on the host with a fake clock and no sleeping.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::time::Duration;
 
@@ -21,6 +22,9 @@ pub struct RetryPolicy {
     /// Backoff before retry n is uniform in [0, min(max_delay, base_delay × 2ⁿ⁻¹)].
     pub base_delay: Duration,
     pub max_delay: Duration,
+    /// Tokens in the isolate's retry quota (see [`RetryQuota`]); 0 turns
+    /// retries off once the first failure is seen.
+    pub quota: u32,
 }
 
 impl Default for RetryPolicy {
@@ -31,13 +35,69 @@ impl Default for RetryPolicy {
             deadline: Duration::from_millis(5_000),
             base_delay: Duration::from_millis(50),
             max_delay: Duration::from_millis(1_000),
+            quota: 500,
         }
     }
+}
+
+/// What a retry costs from the quota, and what a success gives back: the
+/// AWS SDKs' standard retry mode.
+pub const RETRY_COST: u32 = 5;
+pub const TIMEOUT_RETRY_COST: u32 = 10;
+pub const SUCCESS_REFUND: u32 = 1;
+
+/// A token bucket shared by every read in an isolate, so that when DynamoDB
+/// is throttling or failing the isolate does not multiply the load by its
+/// attempt count: each retry spends tokens, each success refunds some, and
+/// an empty bucket means failures are answered without retrying.
+#[derive(Debug)]
+pub struct RetryQuota {
+    capacity: u32,
+    tokens: Cell<u32>,
+}
+
+impl RetryQuota {
+    pub fn new(capacity: u32) -> Self {
+        RetryQuota {
+            capacity,
+            tokens: Cell::new(capacity),
+        }
+    }
+
+    pub fn tokens(&self) -> u32 {
+        self.tokens.get()
+    }
+
+    fn acquire(&self, cost: u32) -> bool {
+        let tokens = self.tokens.get();
+        if tokens < cost {
+            return false;
+        }
+        self.tokens.set(tokens - cost);
+        true
+    }
+
+    fn release(&self, amount: u32) {
+        self.tokens
+            .set(self.tokens.get().saturating_add(amount).min(self.capacity));
+    }
+}
+
+/// How a read's attempts went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub attempts: u32,
+    /// A retry was wanted but the quota was empty.
+    pub quota_exhausted: bool,
 }
 
 /// What the retry loop needs to know about a failure.
 pub trait Retryable {
     fn is_retryable(&self) -> bool;
+    /// Timeouts cost more of the quota: they held a connection for long.
+    fn is_timeout(&self) -> bool {
+        false
+    }
 }
 
 impl RetryPolicy {
@@ -56,6 +116,7 @@ impl RetryPolicy {
             deadline: millis(lookup, "DYNAMODB_DEADLINE_MS", d.deadline, 1..=120_000)?,
             base_delay: millis(lookup, "DYNAMODB_BACKOFF_BASE_MS", d.base_delay, 0..=10_000)?,
             max_delay: millis(lookup, "DYNAMODB_BACKOFF_MAX_MS", d.max_delay, 0..=60_000)?,
+            quota: integer(lookup, "DYNAMODB_RETRY_QUOTA", d.quota, 0..=100_000)?,
         })
     }
 
@@ -71,13 +132,31 @@ impl RetryPolicy {
 
     /// Runs `attempt(n, timeout)` until it succeeds, fails for good, runs out
     /// of attempts or would pass the deadline. Returns the result and the
-    /// number of attempts made.
+    /// number of attempts made. No quota: for callers that keep none.
     pub async fn run<T, E, F, Fut>(
         &self,
         clock: &impl Clock,
+        random: impl FnMut() -> f64,
+        attempt: F,
+    ) -> (Result<T, E>, u32)
+    where
+        E: Retryable,
+        F: FnMut(u32, Duration) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let unlimited = RetryQuota::new(u32::MAX);
+        let (result, tally) = self.run_within(&unlimited, clock, random, attempt).await;
+        (result, tally.attempts)
+    }
+
+    /// As [`RetryPolicy::run`], each retry paid for from `quota`.
+    pub async fn run_within<T, E, F, Fut>(
+        &self,
+        quota: &RetryQuota,
+        clock: &impl Clock,
         mut random: impl FnMut() -> f64,
         mut attempt: F,
-    ) -> (Result<T, E>, u32)
+    ) -> (Result<T, E>, Tally)
     where
         E: Retryable,
         F: FnMut(u32, Duration) -> Fut,
@@ -85,26 +164,40 @@ impl RetryPolicy {
     {
         let start = clock.now_millis();
         let deadline_ms = self.deadline.as_secs_f64() * 1000.0;
-        let mut n = 1;
+        let mut tally = Tally::default();
+        let mut spent = 0;
         loop {
+            tally.attempts += 1;
             let elapsed = (clock.now_millis() - start).max(0.0);
             let remaining = Duration::from_secs_f64(((deadline_ms - elapsed) / 1000.0).max(0.001));
-            let result = attempt(n, self.attempt_timeout.min(remaining)).await;
+            let result = attempt(tally.attempts, self.attempt_timeout.min(remaining)).await;
             let error = match result {
-                Ok(value) => return (Ok(value), n),
+                Ok(value) => {
+                    quota.release(if spent > 0 { spent } else { SUCCESS_REFUND });
+                    return (Ok(value), tally);
+                }
                 Err(error) => error,
             };
-            if !error.is_retryable() || n >= self.max_attempts {
-                return (Err(error), n);
+            if !error.is_retryable() || tally.attempts >= self.max_attempts {
+                return (Err(error), tally);
             }
-            let delay = self.backoff(n, random());
+            let delay = self.backoff(tally.attempts, random());
             let elapsed = (clock.now_millis() - start).max(0.0);
             // Waiting only to be cut off by the deadline helps nobody.
             if elapsed + delay.as_secs_f64() * 1000.0 >= deadline_ms {
-                return (Err(error), n);
+                return (Err(error), tally);
             }
+            let cost = if error.is_timeout() {
+                TIMEOUT_RETRY_COST
+            } else {
+                RETRY_COST
+            };
+            if !quota.acquire(cost) {
+                tally.quota_exhausted = true;
+                return (Err(error), tally);
+            }
+            spent = cost;
             clock.sleep(delay).await;
-            n += 1;
         }
     }
 }
@@ -160,6 +253,7 @@ mod tests {
             deadline: Duration::from_millis(5000),
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_millis(250),
+            quota: 500,
         }
     }
 
@@ -270,5 +364,74 @@ mod tests {
             attempts, 1,
             "a 100 ms backoff cannot fit in a 60 ms deadline"
         );
+    }
+
+    #[test]
+    fn retries_are_paid_from_the_quota_and_stop_when_it_is_empty() {
+        let clock = FakeClock::default();
+        // Room for exactly two retries.
+        let quota = RetryQuota::new(2 * RETRY_COST + 1);
+        let always_failing = |_, _| async { Err::<(), _>(Failure::Transient) };
+        let (_, first) = block_on(policy().run_within(&quota, &clock, || 0.0, always_failing));
+        assert_eq!(
+            first,
+            Tally {
+                attempts: 3,
+                quota_exhausted: false
+            }
+        );
+        assert_eq!(quota.tokens(), 1);
+        let (_, second) = block_on(policy().run_within(&quota, &clock, || 0.0, always_failing));
+        assert_eq!(
+            second,
+            Tally {
+                attempts: 1,
+                quota_exhausted: true
+            },
+            "an empty quota: one attempt, no retry"
+        );
+    }
+
+    #[test]
+    fn successes_refund_the_quota_up_to_its_capacity() {
+        let clock = FakeClock::default();
+        let quota = RetryQuota::new(12);
+        let calls = Cell::new(0);
+        // Fails once, then succeeds: the retry's cost comes back.
+        let flaky = |_, _| {
+            calls.set(calls.get() + 1);
+            let outcome = if calls.get() == 1 {
+                Err(Failure::Transient)
+            } else {
+                Ok(())
+            };
+            async move { outcome }
+        };
+        let (result, tally) = block_on(policy().run_within(&quota, &clock, || 0.0, flaky));
+        assert_eq!((result, tally.attempts), (Ok(()), 2));
+        assert_eq!(quota.tokens(), 12);
+        let (_, _) = block_on(policy().run_within(
+            &quota,
+            &clock,
+            || 0.0,
+            |_, _| async { Ok::<(), Failure>(()) },
+        ));
+        assert_eq!(quota.tokens(), 12, "never above capacity");
+        // A plain success gives one token back.
+        let drained = RetryQuota::new(12);
+        let (_, _) = block_on(policy().run_within(
+            &drained,
+            &clock,
+            || 0.0,
+            |_, _| async { Err::<(), _>(Failure::Transient) },
+        ));
+        assert_eq!(drained.tokens(), 2);
+        let (_, _) = block_on(policy().run_within(
+            &drained,
+            &clock,
+            || 0.0,
+            |_, _| async { Ok::<(), Failure>(()) },
+        ));
+        assert_eq!(drained.tokens(), 3);
     }
 }

@@ -56,3 +56,42 @@ async fn a_client_that_disconnects_does_not_poison_its_session() {
         );
     }
 }
+
+/// Under persistent throttling, an isolate's polls cost about one read
+/// each, not one per attempt: retries are paid from a per-isolate quota
+/// (10 tokens here: two retries), and an empty quota means no retry.
+#[tokio::test]
+#[ignore = "needs the servers scripts/test.sh starts"]
+async fn persistent_throttling_costs_about_one_read_per_poll() {
+    let (worker, front) = (env("E2E_BUDGET_URL"), env("FRONT_URL"));
+    let ids: Vec<String> = (0..30).map(|_| unique_id("e2e-quota")).collect();
+    for id in &ids {
+        front_plan(&front, id, &["throttle"; 5]).await;
+    }
+    let polls = ids.iter().map(|id| get_owned(status_url(&worker, id)));
+    let answers = futures_util::future::join_all(polls).await;
+    let mut reads = 0;
+    for (id, answer) in ids.iter().zip(&answers) {
+        assert_eq!(answer.status, 500, "{id}: {}", answer.body);
+        reads += front_count(&front, id).await;
+    }
+    assert!(
+        (30..=32).contains(&reads),
+        "30 throttled polls cost {reads} reads (3 attempts each would be 90)"
+    );
+    let told = answers
+        .iter()
+        .filter(|a| {
+            a.header("server-timing")
+                .is_some_and(|t| t.contains("retry quota empty"))
+        })
+        .count();
+    assert!(told >= 28, "only {told} answers said the quota was empty");
+    // Successes refill it: a healthy poll after the storm is served.
+    let healthy = get(&status_url(&worker, &unique_id("e2e-quota-ok"))).await;
+    assert_eq!(healthy.status, 200, "{}", healthy.body);
+}
+
+async fn get_owned(url: String) -> e2e_support::Answer {
+    get(&url).await
+}

@@ -7,6 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use common::{FIXED_NOW, FIXTURES, get, request, serve_fixtures, serve_with, status_path};
+use workflow_status_worker::auth::AuthSettings;
 use workflow_status_worker::cache::{EdgeCache, Entry, NoCache};
 use workflow_status_worker::config::Config;
 use workflow_status_worker::metrics::{NoMetrics, RecordingMetrics};
@@ -84,13 +85,18 @@ mod s1_routes {
                 .headers
                 .iter()
                 .map(|(n, _)| *n)
-                .filter(|n| *n != "x-correlation-id")
+                .filter(|n| !matches!(*n, "x-correlation-id" | "content-length"))
                 .collect();
             n.sort();
             n
         };
         assert_eq!(names(&head), names(&get));
         assert_eq!(head.header("etag"), get.header("etag"));
+        // The length GET's body has, which HEAD does not send.
+        assert_eq!(
+            head.header("content-length"),
+            Some(get.body.len().to_string().as_str())
+        );
         // HEAD on an error path mirrors GET too.
         let missing = serve_fixtures(&request("HEAD", "/api/workflow/%zz/status"), &[]).reply;
         assert_eq!((missing.status, missing.body.as_str()), (400, ""));
@@ -204,10 +210,7 @@ mod s2_s4_document {
 
     impl workflow_status_worker::store::StatusStore for OneItem {
         async fn get(&self, _id: &workflow_status_worker::session_id::SessionId) -> Read {
-            Read {
-                result: Ok(Some(self.0.clone())),
-                attempts: 1,
-            }
+            Read::once(Ok(Some(self.0.clone())))
         }
     }
 
@@ -224,6 +227,7 @@ mod s2_s4_document {
         let isolate = Isolate::new(Ok(Setup {
             config,
             store: OneItem(item),
+            auth: AuthSettings::off(),
         }));
         let deps = Deps {
             isolate: &isolate,
@@ -462,10 +466,10 @@ mod cache {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[derive(Default)]
-    struct RecordingEdge {
-        entries: RefCell<HashMap<String, Entry>>,
-        stores: RefCell<Vec<String>>,
-        lookups: Cell<usize>,
+    pub struct RecordingEdge {
+        pub entries: RefCell<HashMap<String, Entry>>,
+        pub stores: RefCell<Vec<String>>,
+        pub lookups: Cell<usize>,
     }
 
     impl EdgeCache for RecordingEdge {
@@ -636,10 +640,7 @@ mod operations {
     impl workflow_status_worker::store::StatusStore for Counting {
         async fn get(&self, _id: &workflow_status_worker::session_id::SessionId) -> Read {
             self.0.set(self.0.get() + 1);
-            Read {
-                result: Ok(None),
-                attempts: 1,
-            }
+            Read::once(Ok(None))
         }
     }
 
@@ -657,7 +658,11 @@ mod operations {
 
     fn isolate(store: Counting, pairs: &[(&str, &str)]) -> Isolate<Counting> {
         let config = Config::from_lookup(&from_pairs(pairs)).unwrap();
-        Isolate::new(Ok(Setup { config, store }))
+        Isolate::new(Ok(Setup {
+            config,
+            store,
+            auth: AuthSettings::off(),
+        }))
     }
 
     fn poll<L: RateLimiter>(
@@ -734,5 +739,168 @@ mod operations {
         let unknown = isolate(Counting(Cell::new(0)), &[]).with_version(Some("bad\nid".into()));
         let reply = poll(&unknown, &NoLimit, &RecordingMetrics::default(), "/health");
         assert_eq!(reply.header("x-worker-version"), None);
+    }
+}
+
+/// Section 8: authentication, as the service applies a gate's decision
+/// (the token rules themselves are `src/auth`'s unit tests).
+mod s8_authentication {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use workflow_status_worker::auth::failure::{AuthFailure, Rejection};
+    use workflow_status_worker::auth::{AuthGate, Identity};
+    use workflow_status_worker::service::Authorization;
+
+    use super::cache::RecordingEdge;
+
+    /// Lets in exactly the header "Bearer good", refuses anything else,
+    /// and remembers what it was shown.
+    struct Gate(RefCell<Vec<Option<String>>>);
+
+    impl AuthGate for Gate {
+        fn check<'a>(
+            &'a self,
+            authorization: Option<&'a str>,
+            _now_ms: f64,
+        ) -> Pin<Box<dyn Future<Output = Result<Identity, AuthFailure>> + 'a>> {
+            self.0.borrow_mut().push(authorization.map(str::to_owned));
+            let decision = match authorization {
+                Some("Bearer good") => Ok(Identity::Anonymous),
+                Some(_) => Err(AuthFailure::Rejected {
+                    rejection: Rejection::BadSignature,
+                    sub: None,
+                }),
+                None => Err(AuthFailure::NotAuthenticated),
+            };
+            Box::pin(async move { decision })
+        }
+    }
+
+    struct Counting(Cell<u32>);
+
+    impl workflow_status_worker::store::StatusStore for Counting {
+        async fn get(&self, _id: &workflow_status_worker::session_id::SessionId) -> Read {
+            self.0.set(self.0.get() + 1);
+            Read::once(Ok(None))
+        }
+    }
+
+    fn isolate() -> Isolate<Counting> {
+        let config = Config::from_lookup(&|_| None).unwrap();
+        Isolate::new(Ok(Setup {
+            config,
+            store: Counting(Cell::new(0)),
+            auth: AuthSettings::off(),
+        }))
+        .with_auth(Box::new(Gate(RefCell::new(Vec::new()))))
+    }
+
+    fn send(isolate: &Isolate<Counting>, edge: &RecordingEdge, incoming: Incoming) -> Outcome {
+        let deps = Deps {
+            isolate,
+            edge,
+            clock: &common::FixedClock,
+            limiter: &NoLimit,
+            metrics: &NoMetrics,
+        };
+        common::run(serve(&incoming, &deps))
+    }
+
+    fn with_token(path: &str, header: &str) -> Incoming {
+        let mut incoming = get(path);
+        incoming.authorization = Some(Authorization(header.into()));
+        incoming.origin = Some("http://localhost:3000".into());
+        incoming
+    }
+
+    use workflow_status_worker::service::Outcome;
+
+    #[test]
+    fn a_refused_token_is_a_401_before_any_cache_or_store_work() {
+        let (isolate, edge) = (isolate(), RecordingEdge::default());
+        let outcome = send(
+            &isolate,
+            &edge,
+            with_token("/api/workflow/s/status", "Bearer eyJhbGciOi.forged.sig"),
+        );
+        let reply = &outcome.reply;
+        assert_eq!(reply.status, 401);
+        assert_eq!(reply.body, r#"{"detail":"Invalid authentication token"}"#);
+        assert_eq!(
+            reply.header("www-authenticate"),
+            Some("Bearer error=\"invalid_token\"")
+        );
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("http://localhost:3000"),
+            "the portal can read the 401"
+        );
+        assert_eq!(edge.lookups.get(), 0, "no cache lookup");
+        assert!(edge.stores.borrow().is_empty());
+        let store = &isolate.setup.as_ref().unwrap().store;
+        assert_eq!(store.0.get(), 0, "no store read");
+        let log = outcome.log.as_deref().unwrap();
+        assert!(log.contains("\"reason\":\"bad_signature\""), "{log}");
+        assert!(log.contains("test-correlation"), "{log}");
+        assert!(!log.contains("forged") && !log.contains("eyJ"), "{log}");
+    }
+
+    #[test]
+    fn required_without_a_token_is_not_authenticated() {
+        let (isolate, edge) = (isolate(), RecordingEdge::default());
+        let reply = send(&isolate, &edge, get("/api/workflow/s/status")).reply;
+        assert_eq!(reply.status, 401);
+        assert_eq!(reply.body, r#"{"detail":"Not authenticated"}"#);
+        assert_eq!(reply.header("www-authenticate"), Some("Bearer"));
+    }
+
+    #[test]
+    fn an_accepted_request_is_served_and_shares_the_cache() {
+        let (isolate, edge) = (isolate(), RecordingEdge::default());
+        let first = send(
+            &isolate,
+            &edge,
+            with_token("/api/workflow/s/status", "Bearer good"),
+        );
+        assert_eq!(first.reply.status, 200);
+        assert_eq!(first.reply.header("x-cache"), Some("MISS"));
+        let second = send(
+            &isolate,
+            &edge,
+            with_token("/api/workflow/s/status", "Bearer good"),
+        );
+        assert_eq!(second.reply.header("x-cache"), Some("HIT"));
+        // A refused one still never sees the cached body.
+        let refused = send(
+            &isolate,
+            &edge,
+            with_token("/api/workflow/s/status", "Bearer bad"),
+        );
+        assert_eq!(refused.reply.status, 401);
+        assert!(!refused.reply.body.contains("pending"));
+    }
+
+    #[test]
+    fn preflights_and_health_are_not_authenticated() {
+        let isolate = isolate();
+        let edge = RecordingEdge::default();
+        let mut preflight = request("OPTIONS", "/api/workflow/s/status");
+        preflight.origin = Some("http://localhost:3000".into());
+        preflight.access_control_request_method = Some("GET".into());
+        preflight.access_control_request_headers = Some("authorization".into());
+        let reply = send(&isolate, &edge, preflight).reply;
+        assert_eq!(reply.status, 200);
+        assert_eq!(
+            reply.header("access-control-allow-headers"),
+            Some("authorization")
+        );
+        assert_eq!(send(&isolate, &edge, get("/health")).reply.status, 200);
     }
 }

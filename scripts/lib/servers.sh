@@ -232,3 +232,20 @@ start_workerd() {
   WORKERD_URL="http://127.0.0.1:$port"
   _servers_say "workerd '$name' ready at $WORKERD_URL"
 }
+
+# start_issuer VENV_DIR LOGFILE: tests/support/fake_cognito.py (a local
+# Cognito issuer: JWKS, minted tokens) on a free port; sets ISSUER_BASE
+# (http://127.0.0.1:N) and ISSUER_URL (the issuer, ISSUER_BASE/local_pool).
+start_issuer() {
+  local venv="$1" log="$2" pid line
+  _servers_say "starting fake Cognito issuer (log $log)"
+  spawn_server "$log" "$venv/bin/python" -u "$SERVERS_ROOT/tests/support/fake_cognito.py" --port 0
+  pid=$SERVER_PID
+  await_ready "$pid" "$log" "fake issuer" 20 \
+    grep -q -m1 'listening on 127\.0\.0\.1:[0-9]*' "$log" || return 1
+  _servers_check_group "$pid" "$log" || return 1
+  line=$(grep -m1 -o 'listening on 127\.0\.0\.1:[0-9]*' "$log")
+  ISSUER_BASE="http://${line#listening on }"
+  ISSUER_URL="$ISSUER_BASE/local_pool"
+  _servers_say "fake issuer ready at $ISSUER_URL"
+}

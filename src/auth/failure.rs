@@ -188,6 +188,36 @@ impl AuthFailure {
             _ => None,
         }
     }
+
+    /// The answer: `{"detail"}`, `WWW-Authenticate` on a 401, `Retry-After`
+    /// on a 503, never kept by any cache.
+    pub fn to_reply(&self) -> crate::reply::Reply {
+        let mut reply = crate::reply::Reply::detail(self.status(), self.detail())
+            .with_header("cache-control", "no-store");
+        if let Some(challenge) = self.www_authenticate() {
+            reply.set_header("www-authenticate", challenge);
+        }
+        if let Some(seconds) = self.retry_after_secs() {
+            reply.set_header("retry-after", seconds.to_string());
+        }
+        reply
+    }
+
+    /// One JSON line for the log: the reason, never the token or its
+    /// signature; `sub` only once the signature verified.
+    pub fn log_line(&self, correlation_id: &str, session_id: &str) -> String {
+        serde_json::json!({
+            "level": if self.status() == 503 { "error" } else { "warn" },
+            "event": "auth_rejected",
+            "reason": self.reason(),
+            "cause": self.to_string(),
+            "status": self.status(),
+            "sessionId": session_id,
+            "correlationId": correlation_id,
+            "sub": self.sub(),
+        })
+        .to_string()
+    }
 }
 
 #[cfg(test)]

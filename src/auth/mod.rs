@@ -21,6 +21,7 @@
 mod authenticate;
 pub mod claims;
 pub mod failure;
+pub mod gate;
 pub mod header;
 pub mod jwks;
 pub mod key_cache;
@@ -29,11 +30,12 @@ pub mod token;
 pub mod verify;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use authenticate::{Authenticator, Identity, JwksFetchError};
 pub use claims::{Principal, TokenUse};
 pub use failure::{AuthFailure, Outage, Rejection};
+pub use gate::{AuthGate, HttpJwks, JwksSource, Open, gate_for};
 pub use header::{Presented, read_authorization};
 pub use jwks::RsaPublicJwk;
 pub use settings::{AuthConfigError, AuthMode, AuthSettings, CognitoSettings};

@@ -78,6 +78,13 @@ pub enum AuthConfigError {
     },
 }
 
+/// One door for configuration errors: an auth setting is a setting.
+impl From<AuthConfigError> for crate::settings::ConfigError {
+    fn from(error: AuthConfigError) -> Self {
+        crate::settings::invalid(error.setting(), error.to_string())
+    }
+}
+
 impl AuthConfigError {
     /// The setting at fault.
     pub fn setting(&self) -> &'static str {

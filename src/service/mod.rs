@@ -4,6 +4,7 @@
 
 mod status;
 
+use crate::auth::{AuthGate, Open};
 use crate::cache::EdgeCache;
 use crate::cache::memory::MemoryCache;
 use crate::clock::Clock;
@@ -33,7 +34,19 @@ pub struct Incoming {
     pub if_none_match: Option<String>,
     /// The client's address (`cf-connecting-ip`), for the rate limit.
     pub client: Option<String>,
+    pub authorization: Option<Authorization>,
     pub correlation_id: String,
+}
+
+/// The `Authorization` header's value. `Debug` never shows it: a token
+/// must not reach a log line.
+#[derive(Clone, Default)]
+pub struct Authorization(pub String);
+
+impl std::fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Authorization(<redacted>)")
+    }
 }
 
 /// What to send, and what to log (one line per failed request).
@@ -52,6 +65,8 @@ pub struct Isolate<S> {
     pub memory: MemoryCache,
     /// The deployed version's id, when the runtime tells it.
     pub version: Option<String>,
+    /// Who may read: open unless the settings turn authentication on.
+    pub auth: Box<dyn AuthGate>,
 }
 
 impl<S> Isolate<S> {
@@ -61,7 +76,13 @@ impl<S> Isolate<S> {
             coalescer: Coalescer::default(),
             memory: MemoryCache::default(),
             version: None,
+            auth: Box::new(Open),
         }
+    }
+
+    pub fn with_auth(mut self, auth: Box<dyn AuthGate>) -> Self {
+        self.auth = auth;
+        self
     }
 
     /// Only ids that can travel in a header are kept.
@@ -106,6 +127,11 @@ where
             .set_header("x-worker-version", version.clone());
     }
     if incoming.method == "HEAD" {
+        // The length GET would send (RFC 9110 section 9.3.2), the body not.
+        let length = outcome.reply.body.len();
+        outcome
+            .reply
+            .set_header("content-length", length.to_string());
         outcome.reply.body.clear();
     }
     outcome

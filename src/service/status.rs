@@ -26,6 +26,8 @@ use crate::transform::{document_from_item, pending_default};
 pub struct Fetched {
     pub result: Result<Document, ApiError>,
     pub attempts: u32,
+    /// A retry was wanted but the isolate's retry quota was empty.
+    pub quota_exhausted: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -95,11 +97,23 @@ where
     let setup = match &deps.isolate.setup {
         Ok(setup) => setup,
         Err(error) => {
-            let outcome = failure(incoming, id, ApiError::from(error.clone()), None);
+            let outcome = failure_after(incoming, id, ApiError::from(error.clone()), None, false);
             let point = unread(Source::Bypass, State::Failed, outcome.reply.status);
             return (outcome, point);
         }
     };
+    // Decided before any cache lookup or store read: a refused request
+    // costs no DynamoDB read and never sees a cached body.
+    if !deps.isolate.auth.is_open() {
+        let authorization = incoming.authorization.as_ref().map(|a| a.0.as_str());
+        let now_ms = deps.clock.now_millis();
+        if let Err(refusal) = deps.isolate.auth.check(authorization, now_ms).await {
+            let reply = refusal.to_reply();
+            let log = Some(refusal.log_line(&incoming.correlation_id, id.as_str()));
+            let point = unread(Source::Bypass, State::Failed, reply.status);
+            return (Outcome { reply, log }, point);
+        }
+    }
     let config = &setup.config;
     let key = config.cache_keys.key(id);
     let cache = Layered {
@@ -143,7 +157,20 @@ where
     let document = match fetched.result {
         Ok(document) => document,
         Err(error) => {
-            let outcome = failure(incoming, id, error, Some(fetched.attempts));
+            let (attempts, exhausted) = (Some(fetched.attempts), fetched.quota_exhausted);
+            let mut outcome = failure_after(incoming, id, error, attempts, exhausted);
+            let quota = if fetched.quota_exhausted {
+                ", retry quota empty"
+            } else {
+                ""
+            };
+            outcome.reply.set_header(
+                "server-timing",
+                format!(
+                    "store;dur={store_ms:.1};desc=\"{} attempt(s){quota}\"",
+                    fetched.attempts
+                ),
+            );
             let point = read(Source::Bypass, State::Failed, outcome.reply.status);
             return (outcome, point);
         }
@@ -215,6 +242,7 @@ async fn fetch<S: StatusStore>(setup: &Setup<S>, id: &SessionId, now_ms: f64) ->
     Fetched {
         result,
         attempts: read.attempts,
+        quota_exhausted: read.quota_exhausted,
     }
 }
 
@@ -233,7 +261,13 @@ fn document_reply(incoming: &Incoming, body: String, tag: &str) -> Reply {
 }
 
 /// The error reply plus its one structured log line.
-fn failure(incoming: &Incoming, id: &SessionId, error: ApiError, attempts: Option<u32>) -> Outcome {
+fn failure_after(
+    incoming: &Incoming,
+    id: &SessionId,
+    error: ApiError,
+    attempts: Option<u32>,
+    quota_exhausted: bool,
+) -> Outcome {
     let log = ErrorLog {
         level: "error",
         event: "workflow_status_failed",
@@ -243,6 +277,7 @@ fn failure(incoming: &Incoming, id: &SessionId, error: ApiError, attempts: Optio
         session_id: Some(id.as_str()),
         correlation_id: &incoming.correlation_id,
         attempts,
+        retry_quota_exhausted: quota_exhausted,
         message: error.log_message(),
     };
     let mut reply = error.to_reply();

@@ -148,6 +148,9 @@ impl Retryable for StoreError {
     fn is_retryable(&self) -> bool {
         StoreError::is_retryable(self)
     }
+    fn is_timeout(&self) -> bool {
+        matches!(self, StoreError::Timeout(_))
+    }
 }
 
 #[cfg(test)]

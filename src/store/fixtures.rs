@@ -62,9 +62,6 @@ impl FixtureStore {
 
 impl StatusStore for FixtureStore {
     async fn get(&self, id: &SessionId) -> Read {
-        Read {
-            result: self.lookup(id.as_str()),
-            attempts: 1,
-        }
+        Read::once(self.lookup(id.as_str()))
     }
 }

@@ -19,6 +19,19 @@ pub use error::StoreError;
 pub struct Read {
     pub result: Result<Option<Item>, StoreError>,
     pub attempts: u32,
+    /// A retry was wanted but the isolate's retry quota was empty.
+    pub quota_exhausted: bool,
+}
+
+impl Read {
+    /// One attempt, no retry wanted.
+    pub fn once(result: Result<Option<Item>, StoreError>) -> Self {
+        Read {
+            result,
+            attempts: 1,
+            quota_exhausted: false,
+        }
+    }
 }
 
 /// A pluggable source of status items.

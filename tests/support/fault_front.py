@@ -24,6 +24,22 @@ once the plan is empty):
                 bytes, as DynamoDB does when it compresses (whatever the
                 request's Accept-Encoding said)
 
+Hostile stores (the upstream is not called; every answer carries a correct
+x-amz-crc32 of the bytes sent):
+
+    item:NAME   200 with the canned body NAME (see CANNED_BODIES: items near
+                400 KB, nesting past 100 levels, wrong types, numbers at and
+                past DynamoDB's limits, HTML, invalid UTF-8, ...)
+    huge:MODE   200 with a 10 MB GetItem body; MODE `length` sends
+                Content-Length, `chunked` chunked transfer coding, `close`
+                neither (the body ends when the connection closes)
+    redirect[:CODE]  CODE (default 307) to /__front/redirected on another
+                origin (`localhost` instead of `127.0.0.1`, same port); the
+                front counts what arrives there under the session
+                `(redirected)`, under `(redirected-authorization)` those
+                carrying an Authorization header and under
+                `(redirected-amz-headers)` those carrying x-amz-* headers
+
 Admin API (not counted):
     POST /__front/plan  {"session":"abc","actions":["throttle","pass"]}  -> {}
     GET  /__front/count[?session=abc]  -> {"count":N}  (total without session)
@@ -65,6 +81,10 @@ CANNED_ERRORS = {
 FORWARDING = {"pass", "bad_crc", "truncated", "gzip"}
 ACTIONS = set(CANNED_ERRORS) | FORWARDING | {"reset", "hang", "delay", "not_json"}
 TIMED = {"hang", "delay"}
+# Hostile-store actions, each taking a word argument (see the docstring).
+HOSTILE = {"item", "huge", "redirect"}
+HUGE_BYTES = 10 * 1024 * 1024
+HUGE_MODES = {"length", "chunked", "close"}
 DEFAULT_HANG_SECONDS = 10.0
 
 
@@ -74,11 +94,135 @@ def crc32(body):
 
 
 def parse_action(text):
-    """'hang:3' -> ('hang', 3.0); anything unknown raises ValueError."""
+    """'hang:3' -> ('hang', 3.0), 'item:deep_map' -> ('item', 'deep_map');
+    anything unknown raises ValueError."""
     name, _, arg = text.partition(":")
+    if name in HOSTILE:
+        valid = {
+            "item": arg in CANNED_BODIES,
+            "huge": arg in HUGE_MODES,
+            "redirect": arg in ("", "301", "302", "303", "307", "308"),
+        }[name]
+        if not valid:
+            raise ValueError(f"unknown action {text!r}")
+        return name, arg
     if name not in ACTIONS or (arg and name not in TIMED):
         raise ValueError(f"unknown action {text!r}")
     return name, float(arg) if arg else DEFAULT_HANG_SECONDS
+
+
+# ---- canned bodies for `item:NAME`: (content type, body(session) -> bytes) ----
+
+JSON_TYPE = "application/x-amz-json-1.0"
+
+
+def _item(session, **attributes):
+    item = {"sessionId": {"S": session}}
+    item.update(attributes)
+    return json.dumps({"Item": item}, separators=(",", ":")).encode()
+
+
+def _nested(tag, levels):
+    value = {"S": "bottom"}
+    for _ in range(levels):
+        value = {"M": {"a": value}} if tag == "M" else {"L": [value]}
+    return value
+
+
+def _agent(**fields):
+    return {"M": fields}
+
+
+CANNED_BODIES = {
+    # Near DynamoDB's 400 KB item limit: a 390 KB activity, rendered.
+    "big": lambda s: _item(
+        s,
+        pdfAdapter=_agent(status={"S": "in_progress"}, activity={"S": "a" * 390_000}),
+        overallStatus={"S": "processing"},
+    ),
+    # 130 000 non-ASCII characters: 390 KB of UTF-8, 780 KB as \u escapes.
+    "big_escaped": lambda s: json.dumps(
+        {
+            "Item": {
+                "sessionId": {"S": s},
+                "pdfAdapter": _agent(status={"S": "in_progress"}, activity={"S": "\u00e9" * 130_000}),
+                "overallStatus": {"S": "processing"},
+            }
+        },
+        separators=(",", ":"),
+        ensure_ascii=True,
+    ).encode(),
+    # Nesting in an attribute the transform ignores. DynamoDB allows 32 levels.
+    "deep_map_32": lambda s: _item(s, extra=_nested("M", 32), overallStatus={"S": "processing"}),
+    "deep_map": lambda s: _item(s, extra=_nested("M", 120), overallStatus={"S": "processing"}),
+    "deep_list": lambda s: _item(s, extra=_nested("L", 120), overallStatus={"S": "processing"}),
+    "deep_agent": lambda s: _item(s, pdfAdapter=_nested("M", 120)),
+    # Every attribute the transform reads, each with a type it does not cover.
+    "wrong_types": lambda s: _item(
+        s,
+        pdfAdapter={"S": "success"},
+        tradeExtraction={"N": "1"},
+        tradeMatching={"L": []},
+        exceptionManagement={"BOOL": True},
+        overallStatus={"NULL": True},
+        lastUpdated={"N": "1735000000"},
+    ),
+    "wrong_agent_fields": lambda s: _item(
+        s,
+        pdfAdapter=_agent(
+            status={"N": "1"},
+            activity={"BOOL": False},
+            startedAt={"N": "0"},
+            completedAt={"M": {}},
+            duration={"BOOL": True},
+            error={"N": "1"},
+            tokenUsage={"S": "many"},
+        ),
+    ),
+    "wrong_tokens": lambda s: _item(
+        s,
+        pdfAdapter=_agent(status={"S": "success"}, activity={"S": "Done"}, tokenUsage=_agent(totalTokens={"S": "12"})),
+    ),
+    "wrong_overall": lambda s: _item(s, overallStatus={"N": "3"}),
+    "wrong_last_updated": lambda s: _item(s, lastUpdated={"BOOL": True}),
+    # Numbers at and past DynamoDB's limits (38 digits, 1E+125 .. 1E-130).
+    "num_max_exponent": lambda s: _item(s, pdfAdapter=_agent(duration={"N": "9.9999999999999999999999999999999999999E+125"})),
+    "num_1e126": lambda s: _item(s, pdfAdapter=_agent(duration={"N": "1E+126"})),
+    "num_1e127": lambda s: _item(s, pdfAdapter=_agent(duration={"N": "1E+127"})),
+    "num_tiny": lambda s: _item(s, pdfAdapter=_agent(duration={"N": "1E-130"})),
+    "num_too_tiny": lambda s: _item(s, pdfAdapter=_agent(duration={"N": "1E-131"})),
+    "num_neg_zero": lambda s: _item(
+        s,
+        pdfAdapter=_agent(status={"S": "success"}, activity={"S": "Done"}, duration={"N": "-0"}, tokenUsage=_agent(totalTokens={"N": "-0"})),
+    ),
+    "num_38_digits": lambda s: _item(
+        s,
+        pdfAdapter=_agent(status={"S": "success"}, activity={"S": "Done"}, tokenUsage=_agent(totalTokens={"N": "1" * 38})),
+    ),
+    "num_39_digits": lambda s: _item(
+        s,
+        pdfAdapter=_agent(status={"S": "success"}, activity={"S": "Done"}, tokenUsage=_agent(totalTokens={"N": "1" * 39})),
+    ),
+    "num_nan": lambda s: _item(s, pdfAdapter=_agent(duration={"N": "NaN"})),
+    "num_infinity": lambda s: _item(s, pdfAdapter=_agent(tokenUsage=_agent(totalTokens={"N": "Infinity"}), activity={"S": "x"})),
+    "num_hex": lambda s: _item(s, pdfAdapter=_agent(duration={"N": "0x10"})),
+    "num_empty": lambda s: _item(s, pdfAdapter=_agent(duration={"N": ""})),
+    "num_huge_exponent": lambda s: _item(s, pdfAdapter=_agent(duration={"N": "1E+99999999999999999999"})),
+    # `N` as a JSON number, an unknown type tag: well-formed JSON of the wrong shape.
+    "n_as_json_number": lambda s: f'{{"Item":{{"sessionId":{{"S":"{s}"}},"pdfAdapter":{{"M":{{"duration":{{"N":12}}}}}}}}}}'.encode(),
+    "unknown_tag": lambda s: _item(s, extra={"ZZ": "x"}),
+    "item_not_a_map": lambda s: b'{"Item":["not","a","map"]}',
+    "item_null": lambda s: b'{"Item":null}',
+    "empty_object": lambda s: b"{}",
+    "empty_body": lambda s: b"",
+    "json_array": lambda s: b"[1,2,3]",
+    # Bytes no JSON parser reads, vouched for by the checksum.
+    "html": lambda s: b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",
+    "invalid_utf8": lambda s: b'{"Item":{"sessionId":{"S":"x"},"overallStatus":{"S":"\xff\xfe"}}}',
+    "nul_in_string": lambda s: _item(s, overallStatus={"S": "proc\u0000essing"}),
+    "duplicate_keys": lambda s: f'{{"Item":{{"sessionId":{{"S":"{s}"}},"overallStatus":{{"S":"a"}},"overallStatus":{{"S":"b"}}}}}}'.encode(),
+    "trailing_garbage": lambda s: _item(s) + b"}}}garbage",
+}
 
 
 def session_key(body):
@@ -125,6 +269,8 @@ class FrontHandler(BaseHTTPRequestHandler):
 
     def do_request(self):
         body = self.read_body()
+        if self.path.startswith("/__front/redirected"):
+            return self.redirected()
         if self.path.startswith("/__front/"):
             return self.admin(body)
         key = session_key(body)
@@ -172,7 +318,88 @@ class FrontHandler(BaseHTTPRequestHandler):
             # concurrent misses must share one read.
             time.sleep(hang_seconds)
             return self.forward("pass", body)
+        if action == "item":
+            content_type = "text/html" if hang_seconds == "html" else JSON_TYPE
+            return self.answer(200, content_type, CANNED_BODIES[hang_seconds](session_key(body)))
+        if action == "huge":
+            return self.huge(hang_seconds, session_key(body))
+        if action == "redirect":
+            return self.redirect(int(hang_seconds or 307))
         return self.forward(action, body)
+
+    def huge(self, mode, session):
+        """A 10 MB GetItem result, its length announced or not."""
+        head = json.dumps({"Item": {"sessionId": {"S": session}, "pad": {"S": ""}}}, separators=(",", ":"))
+        prefix, suffix = head[: -len('"}}}')].encode(), b'"}}}'
+        pad = HUGE_BYTES - len(prefix) - len(suffix)
+        chunk = b"x" * 65536
+        crc = zlib.crc32(prefix)
+        left = pad
+        while left > 0:
+            crc = zlib.crc32(chunk[: min(left, len(chunk))], crc)
+            left -= len(chunk)
+        crc = zlib.crc32(suffix, crc)
+        self.send_response_only(200)
+        self.send_header("Content-Type", JSON_TYPE)
+        self.send_header("x-amzn-RequestId", uuid.uuid4().hex.upper())
+        self.send_header("x-amz-crc32", str(crc & 0xFFFFFFFF))
+        if mode == "length":
+            self.send_header("Content-Length", str(HUGE_BYTES))
+        elif mode == "chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+
+        def write(data):
+            if mode == "chunked":
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            else:
+                self.wfile.write(data)
+
+        try:
+            write(prefix)
+            left = pad
+            while left > 0:
+                write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+            write(suffix)
+            if mode == "chunked":
+                self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            # The client stopped reading (as it should, past its cap).
+            self.close_connection = True
+            return "200 (client went away)"
+        return 200
+
+    def redirect(self, code):
+        """A redirect to another origin: a client following it would send
+        the signed request (and its body) somewhere DynamoDB is not."""
+        port = self.server.server_address[1]
+        location = f"http://localhost:{port}/__front/redirected"
+        payload = b'{"__type":"Redirect","message":"moved"}'
+        self.send_response_only(code)
+        self.send_header("Location", location)
+        self.send_header("Content-Type", JSON_TYPE)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("x-amz-crc32", crc32(payload))
+        self.end_headers()
+        self.wfile.write(payload)
+        return code
+
+    def redirected(self):
+        """Where `redirect` points: counts arrivals (never logs headers) and
+        answers like an empty GetItem, so a client that follows a redirect
+        would see a plausible answer."""
+        self.plans.next_action("(redirected)")
+        if self.headers.get("Authorization"):
+            self.plans.next_action("(redirected-authorization)")
+        if any(name.lower().startswith("x-amz-") for name in self.headers.keys()):
+            self.plans.next_action("(redirected-amz-headers)")
+        names = sorted({name.lower() for name in self.headers.keys()})
+        print(f"front: redirected {self.command} arrived with headers {names}", file=sys.stderr, flush=True)
+        return self.answer(200, JSON_TYPE, b"{}")
 
     def forward(self, action, body):
         try:

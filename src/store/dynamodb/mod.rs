@@ -11,7 +11,7 @@ use crate::attribute::Item;
 use crate::clock::Clock;
 use crate::credentials::Credentials;
 use crate::redact;
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryPolicy, RetryQuota};
 use crate::session_id::SessionId;
 use crate::store::error::StoreError;
 use crate::store::{Read, StatusStore};
@@ -28,6 +28,8 @@ pub struct DynamoStore<C> {
     table: Table,
     consistent_read: bool,
     retry: RetryPolicy,
+    /// Shared by every read of this isolate.
+    quota: RetryQuota,
     credentials: Credentials,
     client: reqwest::Client,
     clock: C,
@@ -47,6 +49,7 @@ impl<C: Clock> DynamoStore<C> {
         DynamoStore {
             table,
             consistent_read,
+            quota: RetryQuota::new(retry.quota),
             retry,
             credentials,
             client: client(),
@@ -82,6 +85,11 @@ impl<C: Clock> DynamoStore<C> {
             .post(&signed.url)
             .timeout(timeout)
             .body(signed.body);
+        // Natively the client follows no redirect; `fetch` needs telling.
+        #[cfg(target_arch = "wasm32")]
+        {
+            builder = builder.fetch_redirect_manual();
+        }
         for (name, value) in &signed.headers {
             builder = builder.header(name, value);
         }
@@ -91,8 +99,8 @@ impl<C: Clock> DynamoStore<C> {
             .await
             .map_err(|e| self.transport_error(&e, timeout_ms))?;
         let status = response.status().as_u16();
-        // Fetch follows redirects on its own; an answer from anywhere but
-        // the endpoint is not DynamoDB's and is not trusted (or cached).
+        // A redirect is not followed (see `client`), and an answer from
+        // anywhere but the endpoint is not DynamoDB's: neither is trusted.
         let asked = reqwest::Url::parse(&signed.url).ok();
         if asked.as_ref() != Some(response.url()) || (300..400).contains(&status) {
             return Err(StoreError::Body {
@@ -166,17 +174,22 @@ impl<C: Clock> DynamoStore<C> {
 
 impl<C: Clock> StatusStore for DynamoStore<C> {
     async fn get(&self, id: &SessionId) -> Read {
-        let (result, attempts) = self
+        let (result, tally) = self
             .retry
-            .run(&self.clock, self.jitter, |_, timeout| {
+            .run_within(&self.quota, &self.clock, self.jitter, |_, timeout| {
                 self.attempt(id, timeout)
             })
             .await;
-        Read { result, attempts }
+        Read {
+            result,
+            attempts: tally.attempts,
+            quota_exhausted: tally.quota_exhausted,
+        }
     }
 }
 
-fn client() -> reqwest::Client {
+/// The HTTP client every outbound call uses.
+pub fn client() -> reqwest::Client {
     #[cfg(not(target_arch = "wasm32"))]
     {
         // Proxies from the environment would send tests' loopback traffic

@@ -6,19 +6,21 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use worker::{
-    AnalyticsEngineDataPointBuilder, AnalyticsEngineDataset, Cache, Context, Date, Delay, Env,
-    Headers, Response, WorkerVersionMetadata, console_error, event, web_sys,
+    Cache, Context, Date, Delay, Env, Headers, Response, WorkerVersionMetadata, console_error,
+    event, web_sys,
 };
 
+mod bindings;
+mod webcrypto;
+
+use crate::auth::{Authenticator, HttpJwks, gate_for};
 use crate::cache::{EdgeCache, Entry, stored};
 use crate::clock::Clock;
 use crate::correlation::correlation_id;
 use crate::error::event_line;
-use crate::metrics::{DataPoint, MetricsSink};
-use crate::rate_limit::RateLimiter;
 use crate::reply::Reply;
 use crate::route::path_and_query;
-use crate::service::{Deps, Incoming, Isolate, serve};
+use crate::service::{Authorization, Deps, Incoming, Isolate, serve};
 use crate::setup::Setup;
 use crate::store::AnyStore;
 
@@ -64,14 +66,23 @@ async fn fetch(
         let isolate = cell.get_or_init(|| {
             let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
             let version = env.get_binding::<WorkerVersionMetadata>("VERSION").ok();
-            let isolate = Isolate::new(Setup::from_vars(&lookup, WorkerClock, random));
-            Rc::new(isolate.with_version(version.map(|v| v.id())))
+            let setup = Setup::from_vars(&lookup, WorkerClock, random);
+            let auth = setup.as_ref().ok().map(|s| s.auth.clone());
+            let isolate = Isolate::new(setup).with_version(version.map(|v| v.id()));
+            Rc::new(match auth {
+                Some(auth) => isolate.with_auth(gate_for(
+                    Authenticator::new(auth, webcrypto::WebCrypto),
+                    HttpJwks::default(),
+                    WorkerClock,
+                )),
+                None => isolate,
+            })
         });
         Rc::clone(isolate)
     });
     let edge = WorkersCache { ctx: &ctx };
-    let limiter = Limiter(env.rate_limiter("RATE_LIMITER").ok());
-    let metrics = Metrics(env.analytics_engine("METRICS").ok());
+    let limiter = bindings::Limiter(env.rate_limiter("RATE_LIMITER").ok());
+    let metrics = bindings::Metrics(env.analytics_engine("METRICS").ok());
     let deps = Deps {
         isolate: &isolate,
         edge: &edge,
@@ -100,6 +111,7 @@ fn incoming(request: &web_sys::Request) -> Incoming {
         access_control_request_headers: header("access-control-request-headers"),
         if_none_match: header("if-none-match"),
         client: header("cf-connecting-ip"),
+        authorization: header("authorization").map(Authorization),
         correlation_id: correlation_id(header("cf-ray"), random),
     }
 }
@@ -116,36 +128,6 @@ fn to_response(reply: Reply) -> Result<web_sys::Response, wasm_bindgen::JsValue>
     init.set_headers(&headers);
     let body = (!reply.body.is_empty()).then_some(reply.body.as_str());
     web_sys::Response::new_with_opt_str_and_init(body, &init)
-}
-
-/// The Rate Limiting binding, when bound; a failing binding lets requests on.
-struct Limiter(Option<worker::RateLimiter>);
-
-impl RateLimiter for Limiter {
-    async fn allow(&self, key: &str) -> bool {
-        match &self.0 {
-            None => true,
-            Some(binding) => binding
-                .limit(key.to_owned())
-                .await
-                .map_or(true, |outcome| outcome.success),
-        }
-    }
-}
-
-/// The Analytics Engine dataset, when bound (`writeDataPoint` does not block).
-struct Metrics(Option<AnalyticsEngineDataset>);
-
-impl MetricsSink for Metrics {
-    fn record(&self, point: DataPoint) {
-        let Some(dataset) = &self.0 else { return };
-        let built = AnalyticsEngineDataPointBuilder::new()
-            .indexes([point.tier.as_str()])
-            .blobs(point.blobs())
-            .doubles(point.doubles())
-            .build();
-        let _ = dataset.write_data_point(&built);
-    }
 }
 
 /// The Workers Cache API behind the service's `EdgeCache`.
