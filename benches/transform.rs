@@ -113,7 +113,7 @@ mod native {
 
     fn check(outcome: &Outcome, id: &str) {
         assert!(
-            outcome.reply.status == 200 && outcome.log.is_none(),
+            outcome.reply.status == 200 && outcome.log.is_empty(),
             "{id}: {} {}",
             outcome.reply.status,
             outcome.reply.body

@@ -28,6 +28,9 @@ cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 step "unit, fixture and service tests (host)"
 cargo test
 
+step "fuzz smoke: every parser that sees outside bytes, 5 s each (libFuzzer)"
+bash scripts/fuzz.sh --smoke
+
 step "unit, fixture and service tests (wasm32 under Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown
@@ -47,8 +50,14 @@ table=trade-matching-system-processing-status
 seed_moto "$venv" "$logs/moto.env" \
     --table "$table" --key-attr sessionId \
     --table status-by-processing-id --key-attr processing_id \
-    --fixtures fixtures/items
+    --fixtures fixtures/items --replica-region eu-west-1
 start_front "$venv" "$MOTO_URL" "$logs/front.log"
+# A second region's endpoint: the same moto (which keeps a store per
+# region, seeded alike: a global table's replica) behind its own front.
+front_us=$FRONT_URL
+start_front "$venv" "$MOTO_URL" "$logs/front-eu.log"
+export FRONT_EU_URL=$FRONT_URL
+FRONT_URL=$front_us
 
 umask 077
 printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=not-the-secret\n' "$MOTO_ACCESS_KEY_ID" > "$logs/bad-secret.env"
@@ -98,6 +107,10 @@ start_workerd budget "$logs" "$PWD/tests/workerd/budget.capnp" budget \
     "E2E_WORKERD_ENDPOINT=$FRONT_URL" "E2E_WORKERD_ACCESS_KEY_ID=$MOTO_ACCESS_KEY_ID" \
     "E2E_WORKERD_SECRET_ACCESS_KEY=$MOTO_SECRET_ACCESS_KEY"
 export E2E_BUDGET_URL=$WORKERD_URL
+start_workerd regions "$logs" "$PWD/tests/workerd/regions.capnp" regions \
+    "E2E_REGIONS_ENDPOINTS=us-east-1=$FRONT_URL,eu-west-1=$FRONT_EU_URL" \
+    "E2E_WORKERD_ACCESS_KEY_ID=$MOTO_ACCESS_KEY_ID" "E2E_WORKERD_SECRET_ACCESS_KEY=$MOTO_SECRET_ACCESS_KEY"
+export E2E_REGIONS_URL=$WORKERD_URL
 # The hardening tests: a fixture worker for the raw-bytes battery, and a
 # soak worker behind the front (its pid, to watch its memory).
 start_workerd fixtures "$logs" "$PWD/tests/workerd/hardening-fixtures.capnp" fixtures
@@ -115,7 +128,7 @@ step "store tests against moto and the fault front; end-to-end tests against wor
 # `cargo test` and included here.
 cargo test --test dynamodb_store --test e2e_fixtures --test e2e_dynamodb --test e2e_cache \
     --test e2e_workerd --test e2e_operations --test e2e_auth \
-    --test e2e_battery --test e2e_hostile_store --test e2e_soak \
+    --test e2e_battery --test e2e_hostile_store --test e2e_soak --test e2e_regions \
     -- --include-ignored --show-output
 
 step "secrets: no credential, token or signature in any log line the servers wrote"

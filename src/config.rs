@@ -39,7 +39,11 @@ impl StoreKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub store: StoreKind,
+    /// The table `AWS_REGION` names. Its identity keys the cache, whichever
+    /// replica answers: the data is the same in every one.
     pub table: Table,
+    /// Every replica to read, in the configured order (one, unless `DYNAMODB_REGIONS`).
+    pub replicas: Vec<Table>,
     pub consistent_read: bool,
     pub cors: CorsPolicy,
     pub retry: RetryPolicy,
@@ -52,6 +56,7 @@ impl Config {
     pub fn from_lookup(lookup: Lookup<'_>) -> Result<Config, ConfigError> {
         let store = StoreKind::from_vars(lookup)?;
         let table = Table::from_vars(lookup)?;
+        let replicas = Table::replicas_from_vars(lookup)?;
         let cache_keys = CacheKeys::new(store.as_str(), &table);
         Ok(Config {
             store,
@@ -60,6 +65,7 @@ impl Config {
             retry: RetryPolicy::from_vars(lookup)?,
             cache: CachePolicy::from_vars(lookup)?,
             table,
+            replicas,
             cache_keys,
         })
     }

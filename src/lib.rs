@@ -16,6 +16,7 @@
 
 pub mod attribute;
 pub mod auth;
+pub mod breaker;
 pub mod cache;
 pub mod clock;
 pub mod coalesce;
@@ -29,6 +30,7 @@ pub mod error;
 pub mod metrics;
 pub mod rate_limit;
 pub mod redact;
+pub mod regions;
 pub mod reply;
 pub mod retry;
 pub mod route;

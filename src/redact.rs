@@ -97,6 +97,12 @@ fn redact_token(token: &str) -> String {
             .unwrap_or("");
         return format!("{head}<access-key-id>{tail}");
     }
+    // `key=AKIA…`, `id=123456789012`: judge what follows the last `=`.
+    if let Some((head, value)) = token.rsplit_once('=')
+        && !value.is_empty()
+    {
+        return format!("{head}={}", redact_token(value));
+    }
     let core = token.trim_end_matches(['.', ':']);
     let suffix = &token[core.len()..];
     let is_account = core.len() == 12 && core.bytes().all(|b| b.is_ascii_digit());
@@ -183,6 +189,13 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("abc123"), "{out}");
+    }
+
+    #[test]
+    fn key_ids_and_accounts_after_an_equals_sign_are_redacted() {
+        let out = for_client("rejected key=AKIAIOSFODNN7EXAMPLE for account=123456789012.");
+        assert_eq!(out, "rejected key=<access-key-id> for account=<account>.");
+        assert_eq!(for_client("a=b c="), "a=b c=");
     }
 
     #[test]

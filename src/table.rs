@@ -2,6 +2,7 @@
 //! built once from the configuration and used by the request builder, the
 //! response interpreter (for its hints), the store and the cache key.
 
+use crate::regions;
 use crate::settings::{ConfigError, Lookup, get, invalid};
 
 pub const DEFAULT_TABLE: &str = "trade-matching-system-processing-status";
@@ -45,6 +46,89 @@ impl Table {
             name,
             key_attribute,
         })
+    }
+
+    /// Every replica to read: `DYNAMODB_REGIONS` (comma-separated) with
+    /// optional per-region endpoints in `DYNAMODB_ENDPOINTS`
+    /// (`region=url,…`). Unset, the one table [`Table::from_vars`] builds,
+    /// exactly as before. The first configured region is the primary.
+    pub fn replicas_from_vars(lookup: Lookup<'_>) -> Result<Vec<Table>, ConfigError> {
+        let primary = Table::from_vars(lookup)?;
+        let Some(list) = get(lookup, "DYNAMODB_REGIONS") else {
+            return Ok(vec![primary]);
+        };
+        let names: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
+        for (i, name) in names.iter().enumerate() {
+            if !regions::is_known(name) {
+                return Err(invalid(
+                    "DYNAMODB_REGIONS",
+                    format!("{name:?} is not an AWS region with DynamoDB"),
+                ));
+            }
+            if names.get(..i).is_some_and(|seen| seen.contains(name)) {
+                return Err(invalid(
+                    "DYNAMODB_REGIONS",
+                    format!("{name} is listed twice"),
+                ));
+            }
+        }
+        if names.len() > 1 && get(lookup, "DYNAMODB_ENDPOINT").is_some() {
+            return Err(invalid(
+                "DYNAMODB_ENDPOINT",
+                "with several DYNAMODB_REGIONS, set per-region endpoints in DYNAMODB_ENDPOINTS",
+            ));
+        }
+        let mut endpoints = Vec::new();
+        let overrides = get(lookup, "DYNAMODB_ENDPOINTS").unwrap_or_default();
+        for pair in overrides
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let Some((region, url)) = pair.split_once('=') else {
+                return Err(invalid("DYNAMODB_ENDPOINTS", "expected region=url pairs"));
+            };
+            let region = region.trim();
+            if !names.contains(&region) {
+                return Err(invalid(
+                    "DYNAMODB_ENDPOINTS",
+                    format!("{region:?} is not one of DYNAMODB_REGIONS"),
+                ));
+            }
+            let url = validate_endpoint(url.trim()).map_err(|_| {
+                invalid(
+                    "DYNAMODB_ENDPOINTS",
+                    format!("the URL for {region} must be scheme://host[:port]"),
+                )
+            })?;
+            endpoints.push((region, url));
+        }
+        if names.is_empty() {
+            return Err(invalid("DYNAMODB_REGIONS", "names no region"));
+        }
+        Ok(names
+            .iter()
+            .map(|region| Table {
+                endpoint: endpoints
+                    .iter()
+                    .find(|(r, _)| r == region)
+                    .map(|(_, url)| url.clone())
+                    .or_else(|| {
+                        (names.len() == 1)
+                            .then(|| get(lookup, "DYNAMODB_ENDPOINT"))
+                            .flatten()
+                            .and_then(|url| validate_endpoint(&url).ok())
+                    })
+                    .unwrap_or_else(|| format!("https://dynamodb.{region}.amazonaws.com")),
+                region: (*region).to_owned(),
+                name: primary.name.clone(),
+                key_attribute: primary.key_attribute.clone(),
+            })
+            .collect())
     }
 
     /// What selects the data, for the cache key: two tables never share entries.
@@ -145,6 +229,81 @@ mod tests {
             ("AWS_DEFAULT_REGION", "ap-south-1"),
         ]);
         assert_eq!(both.unwrap().region, "eu-west-1");
+    }
+
+    fn replicas(pairs: &[(&str, &str)]) -> Result<Vec<Table>, ConfigError> {
+        Table::replicas_from_vars(&from_pairs(pairs))
+    }
+
+    #[test]
+    fn one_region_unless_told_otherwise() {
+        assert_eq!(replicas(&[]).unwrap(), vec![table(&[]).unwrap()]);
+        let pairs = [
+            ("AWS_REGION", "eu-west-1"),
+            ("DYNAMODB_ENDPOINT", "http://127.0.0.1:1"),
+        ];
+        assert_eq!(replicas(&pairs).unwrap(), vec![table(&pairs).unwrap()]);
+    }
+
+    #[test]
+    fn several_regions_each_with_its_endpoint() {
+        let all = replicas(&[
+            ("DYNAMODB_REGIONS", "us-east-1, eu-west-1,ap-southeast-2"),
+            ("DYNAMODB_ENDPOINTS", "eu-west-1=http://127.0.0.1:8001"),
+            ("DYNAMODB_PROCESSING_STATUS_TABLE", "global-status"),
+        ])
+        .unwrap();
+        let shown: Vec<_> = all
+            .iter()
+            .map(|t| (t.region.as_str(), t.endpoint.as_str(), t.name.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "us-east-1",
+                    "https://dynamodb.us-east-1.amazonaws.com",
+                    "global-status"
+                ),
+                ("eu-west-1", "http://127.0.0.1:8001", "global-status"),
+                (
+                    "ap-southeast-2",
+                    "https://dynamodb.ap-southeast-2.amazonaws.com",
+                    "global-status"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_or_inconsistent_regions_are_configuration_errors() {
+        let name = |pairs: &[(&str, &str)]| replicas(pairs).unwrap_err().name();
+        assert_eq!(
+            name(&[("DYNAMODB_REGIONS", "us-east-1,mars-north-1")]),
+            "DYNAMODB_REGIONS"
+        );
+        assert_eq!(
+            name(&[("DYNAMODB_REGIONS", "us-east-1,us-east-1")]),
+            "DYNAMODB_REGIONS"
+        );
+        assert_eq!(name(&[("DYNAMODB_REGIONS", " , ")]), "DYNAMODB_REGIONS");
+        assert_eq!(
+            name(&[
+                ("DYNAMODB_REGIONS", "us-east-1,eu-west-1"),
+                ("DYNAMODB_ENDPOINT", "http://127.0.0.1:1"),
+            ]),
+            "DYNAMODB_ENDPOINT"
+        );
+        for endpoints in ["eu-west-1", "ap-south-1=http://h", "us-east-1=ftp://h"] {
+            assert_eq!(
+                name(&[
+                    ("DYNAMODB_REGIONS", "us-east-1,eu-west-1"),
+                    ("DYNAMODB_ENDPOINTS", endpoints),
+                ]),
+                "DYNAMODB_ENDPOINTS",
+                "{endpoints}"
+            );
+        }
     }
 
     #[test]

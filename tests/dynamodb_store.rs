@@ -61,7 +61,7 @@ fn store(endpoint: &str, extra: &[(&str, &str)], secret: Option<&str>) -> Dynamo
 
 fn dynamo(config: Config, credentials: Credentials) -> DynamoStore<TokioClock> {
     DynamoStore::new(
-        config.table,
+        config.replicas,
         config.consistent_read,
         config.retry,
         credentials,
@@ -90,7 +90,7 @@ fn render(id: &str, item: &workflow_status_worker::attribute::Item) -> String {
 async fn signed_reads_return_every_fixture_item() {
     let store = moto(&[]);
     for fixture in fixtures() {
-        let read = store.get(&id(&fixture.id)).await;
+        let read = store.get(&id(&fixture.id), None).await;
         let item = read
             .result
             .unwrap_or_else(|e| panic!("{}: {e:?}", fixture.name))
@@ -116,7 +116,7 @@ async fn signed_reads_return_every_fixture_item() {
 #[tokio::test]
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn missing_item_is_none() {
-    let read = moto(&[]).get(&id("never-written")).await;
+    let read = moto(&[]).get(&id("never-written"), None).await;
     assert_eq!(read.result, Ok(None));
 }
 
@@ -131,7 +131,7 @@ async fn consistent_reads_and_other_key_attributes_work() {
         ("STATUS_KEY_ATTRIBUTE", "processing_id"),
         ("DYNAMODB_CONSISTENT_READ", "true"),
     ]);
-    let read = store.get(&id("session-completed")).await;
+    let read = store.get(&id("session-completed"), None).await;
     assert!(read.result.unwrap().is_some());
 }
 
@@ -149,7 +149,7 @@ fn assert_final(read: &Read, needle: &str) -> String {
 async fn a_wrong_secret_is_rejected_clearly_and_never_shown() {
     let wrong = "wrong-secret-0123456789abcdefABCDEF/+xyz";
     let store = store(&env("MOTO_URL"), &[], Some(wrong));
-    let read = store.get(&id("session-completed")).await;
+    let read = store.get(&id("session-completed"), None).await;
     let message = assert_final(&read, "AWS_SECRET_ACCESS_KEY");
     let error = read.result.unwrap_err();
     assert!(error.is_credential_rejection());
@@ -169,7 +169,7 @@ async fn an_unknown_access_key_is_rejected_clearly() {
         .unwrap(),
         Credentials::new("AKIAIOSFODNN7EXAMPLE", &env("MOTO_SECRET_ACCESS_KEY"), None).unwrap(),
     );
-    let read = unknown_key.get(&id("session-completed")).await;
+    let read = unknown_key.get(&id("session-completed"), None).await;
     let message = assert_final(&read, "AWS_ACCESS_KEY_ID");
     assert!(
         !message.contains("AKIAIOSFODNN7EXAMPLE"),
@@ -184,7 +184,7 @@ async fn a_missing_table_names_table_and_region() {
         ("DYNAMODB_PROCESSING_STATUS_TABLE", "no-such-table"),
         ("AWS_REGION", "eu-west-3"),
     ])
-    .get(&id("s"))
+    .get(&id("s"), None)
     .await;
     let message = assert_final(&read, "\"no-such-table\"");
     assert!(message.contains("eu-west-3"), "{message}");
@@ -200,7 +200,7 @@ async fn a_key_schema_mismatch_points_at_the_key_setting() {
         "DYNAMODB_PROCESSING_STATUS_TABLE",
         "status-by-processing-id",
     )])
-    .get(&id("session-completed"))
+    .get(&id("session-completed"), None)
     .await;
     let message = assert_final(&read, "STATUS_KEY_ATTRIBUTE");
     assert!(
@@ -216,7 +216,7 @@ async fn through_front(plan: &[&str], expect_ok: bool, attempts: u32) -> (Read, 
     let session = unique_id(&format!("store-{}", plan.join("-").replace(':', "_")));
     front_plan(&front, &session, plan).await;
     let started = Instant::now();
-    let read = store(&front, &[], None).get(&id(&session)).await;
+    let read = store(&front, &[], None).get(&id(&session), None).await;
     let elapsed = started.elapsed();
     assert_eq!(
         read.result.is_ok(),

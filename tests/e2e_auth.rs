@@ -135,10 +135,20 @@ async fn bad_tokens_get_the_contracts_401s_and_cost_no_store_read() {
         assert_refused(&answer, 401, detail, case);
         assert_eq!(front_count(&front, &id).await, 0, "{case}: no store read");
     }
-    for malformed in ["abc", "a.b", "a.b.c.d", "eyJhbGciOiJSUzI1NiJ9.e30."] {
+    for malformed in [
+        "abc",
+        "a.b",
+        "a.b.c.d",
+        "e30.e30.e30",
+        "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln",
+    ] {
         let answer = poll(&worker, &unique_id("auth-malformed"), Some(malformed)).await;
         assert_refused(&answer, 401, "Invalid authentication token", malformed);
     }
+    // Well formed, RS256, but no `kid`: the key rule, `Authentication failed`.
+    let no_kid = "eyJhbGciOiJSUzI1NiJ9.e30.";
+    let answer = poll(&worker, &unique_id("auth-no-kid"), Some(no_kid)).await;
+    assert_refused(&answer, 401, "Authentication failed", no_kid);
     // A stream of unknown kids costs at most one key-set refetch per 10 s.
     let before = jwks_fetches(&issuer).await;
     for _ in 0..10 {

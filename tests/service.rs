@@ -54,7 +54,7 @@ mod s1_routes {
             assert_eq!(outcome.reply.status, 404, "{path}");
             assert_eq!(outcome.reply.body, r#"{"detail":"Not Found"}"#, "{path}");
             assert!(
-                outcome.log.is_none(),
+                outcome.log.is_empty(),
                 "a 404 is not an error worth a log line"
             );
         }
@@ -209,7 +209,11 @@ mod s2_s4_document {
     struct OneItem(workflow_status_worker::attribute::Item);
 
     impl workflow_status_worker::store::StatusStore for OneItem {
-        async fn get(&self, _id: &workflow_status_worker::session_id::SessionId) -> Read {
+        async fn get(
+            &self,
+            _id: &workflow_status_worker::session_id::SessionId,
+            _near: Option<&workflow_status_worker::regions::Location>,
+        ) -> Read {
             Read::once(Ok(Some(self.0.clone())))
         }
     }
@@ -264,7 +268,7 @@ mod s5_errors {
         assert_eq!(outcome.reply.status, 500);
         assert_eq!(outcome.reply.header("x-correlation-id"), Some("ray-123"));
         assert_eq!(outcome.reply.header("cache-control"), Some("no-store"));
-        let log = json(outcome.log.as_deref().expect("a log line"));
+        let log = json(outcome.log.first().expect("a log line"));
         assert_eq!(log["level"], "error");
         assert_eq!(log["sessionId"], "malformed-status-number");
         assert_eq!(log["correlationId"], "ray-123");
@@ -287,7 +291,7 @@ mod s5_errors {
             ),
             "{detail}"
         );
-        assert!(outcome.log.is_some());
+        assert!(!outcome.log.is_empty());
         // Health does not depend on the store configuration.
         let health = serve_with(&get("/health"), &redis, &NoCache);
         assert_eq!(health.reply.status, 200);
@@ -301,7 +305,7 @@ mod s5_errors {
             json(&outcome.reply.body)["detail"],
             "Failed to get workflow status: configuration error: AWS_ACCESS_KEY_ID is not set (a Worker secret: `wrangler secret put AWS_ACCESS_KEY_ID`)"
         );
-        let log = json(outcome.log.as_deref().unwrap());
+        let log = json(outcome.log.first().unwrap());
         assert_eq!(log["kind"], "config");
         assert_eq!(log["sessionId"], "s");
     }
@@ -638,7 +642,11 @@ mod operations {
     struct Counting(Cell<u32>);
 
     impl workflow_status_worker::store::StatusStore for Counting {
-        async fn get(&self, _id: &workflow_status_worker::session_id::SessionId) -> Read {
+        async fn get(
+            &self,
+            _id: &workflow_status_worker::session_id::SessionId,
+            _near: Option<&workflow_status_worker::regions::Location>,
+        ) -> Read {
             self.0.set(self.0.get() + 1);
             Read::once(Ok(None))
         }
@@ -785,7 +793,11 @@ mod s8_authentication {
     struct Counting(Cell<u32>);
 
     impl workflow_status_worker::store::StatusStore for Counting {
-        async fn get(&self, _id: &workflow_status_worker::session_id::SessionId) -> Read {
+        async fn get(
+            &self,
+            _id: &workflow_status_worker::session_id::SessionId,
+            _near: Option<&workflow_status_worker::regions::Location>,
+        ) -> Read {
             self.0.set(self.0.get() + 1);
             Read::once(Ok(None))
         }
@@ -846,7 +858,7 @@ mod s8_authentication {
         assert!(edge.stores.borrow().is_empty());
         let store = &isolate.setup.as_ref().unwrap().store;
         assert_eq!(store.0.get(), 0, "no store read");
-        let log = outcome.log.as_deref().unwrap();
+        let log = outcome.log.first().unwrap();
         assert!(log.contains("\"reason\":\"bad_signature\""), "{log}");
         assert!(log.contains("test-correlation"), "{log}");
         assert!(!log.contains("forged") && !log.contains("eyJ"), "{log}");

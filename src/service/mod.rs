@@ -13,6 +13,7 @@ use crate::cors::CorsPolicy;
 use crate::error::ApiError;
 use crate::metrics::MetricsSink;
 use crate::rate_limit::RateLimiter;
+use crate::regions::Location;
 use crate::reply::Reply;
 use crate::route::{HEALTH_METHODS, Route, STATUS_METHODS, route};
 use crate::settings::ConfigError;
@@ -34,6 +35,8 @@ pub struct Incoming {
     pub if_none_match: Option<String>,
     /// The client's address (`cf-connecting-ip`), for the rate limit.
     pub client: Option<String>,
+    /// Where the request is served (`request.cf`), for the nearest replica.
+    pub location: Option<Location>,
     pub authorization: Option<Authorization>,
     pub correlation_id: String,
 }
@@ -49,11 +52,12 @@ impl std::fmt::Debug for Authorization {
     }
 }
 
-/// What to send, and what to log (one line per failed request).
+/// What to send, and what to log: one line per failed request, plus one
+/// per region breaker that changed state.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub reply: Reply,
-    pub log: Option<String>,
+    pub log: Vec<String>,
 }
 
 /// Everything an isolate keeps between requests.
@@ -78,6 +82,14 @@ impl<S> Isolate<S> {
             version: None,
             auth: Box::new(Open),
         }
+    }
+
+    /// Whether reads depend on where a request is served (several
+    /// replicas): the shell then reads the location, else it need not.
+    pub fn wants_location(&self) -> bool {
+        self.setup
+            .as_ref()
+            .is_ok_and(|setup| setup.config.replicas.len() > 1)
     }
 
     pub fn with_auth(mut self, auth: Box<dyn AuthGate>) -> Self {
@@ -148,7 +160,10 @@ where
     C: Clock,
     L: RateLimiter,
 {
-    let plain = |reply| Outcome { reply, log: None };
+    let plain = |reply| Outcome {
+        reply,
+        log: Vec::new(),
+    };
     let route = match route(&incoming.path) {
         Ok(route) => route,
         Err(error) => return plain(ApiError::from(error).to_reply()),

@@ -13,11 +13,12 @@ use crate::coalesce::Role;
 use crate::error::{ApiError, ErrorLog};
 use crate::metrics::{DataPoint, State, Tier as Source};
 use crate::rate_limit::{RateLimiter, too_many_requests};
+use crate::regions::Location;
 use crate::reply::Reply;
 use crate::service::{Deps, Incoming, Outcome};
 use crate::session_id::SessionId;
 use crate::setup::Setup;
-use crate::store::StatusStore;
+use crate::store::{RegionEvent, StatusStore};
 use crate::timestamp::from_unix_millis;
 use crate::transform::{document_from_item, pending_default};
 
@@ -28,6 +29,30 @@ pub struct Fetched {
     pub attempts: u32,
     /// A retry was wanted but the isolate's retry quota was empty.
     pub quota_exhausted: bool,
+    /// Each attempt's region and outcome (`eu-west-1: timeout`).
+    pub tried: Vec<String>,
+    /// Breaker changes the read caused.
+    pub events: Vec<RegionEvent>,
+}
+
+impl Fetched {
+    /// `Server-Timing` for the read: its time and attempts, whether it was
+    /// shared or short of retries, and with several replicas each region
+    /// tried and how it went (the last one answered, if any did).
+    fn timing(&self, store_ms: f64, shared: bool, regional: bool) -> String {
+        let mut desc = format!("{} attempt(s)", self.attempts);
+        if shared {
+            desc.push_str(", shared");
+        }
+        if self.quota_exhausted {
+            desc.push_str(", retry quota empty");
+        }
+        if regional && !self.tried.is_empty() {
+            desc.push_str("; ");
+            desc.push_str(&self.tried.join(", "));
+        }
+        format!("store;dur={store_ms:.1};desc=\"{desc}\"")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -92,12 +117,18 @@ where
     if !deps.limiter.allow(client).await {
         let reply = too_many_requests();
         let point = unread(Source::Bypass, State::Failed, reply.status);
-        return (Outcome { reply, log: None }, point);
+        return (
+            Outcome {
+                reply,
+                log: Vec::new(),
+            },
+            point,
+        );
     }
     let setup = match &deps.isolate.setup {
         Ok(setup) => setup,
         Err(error) => {
-            let outcome = failure_after(incoming, id, ApiError::from(error.clone()), None, false);
+            let outcome = failure(incoming, id, ApiError::from(error.clone()), None);
             let point = unread(Source::Bypass, State::Failed, outcome.reply.status);
             return (outcome, point);
         }
@@ -109,7 +140,7 @@ where
         let now_ms = deps.clock.now_millis();
         if let Err(refusal) = deps.isolate.auth.check(authorization, now_ms).await {
             let reply = refusal.to_reply();
-            let log = Some(refusal.log_line(&incoming.correlation_id, id.as_str()));
+            let log = vec![refusal.log_line(&incoming.correlation_id, id.as_str())];
             let point = unread(Source::Bypass, State::Failed, reply.status);
             return (Outcome { reply, log }, point);
         }
@@ -137,16 +168,35 @@ where
             State::Running
         };
         let point = unread(source, state, reply.status);
-        return (Outcome { reply, log: None }, point);
+        return (
+            Outcome {
+                reply,
+                log: Vec::new(),
+            },
+            point,
+        );
     }
 
     let max_wait = config.retry.deadline + LEADER_GRACE;
     let (fetched, role) = deps
         .isolate
         .coalescer
-        .run(&key, deps.clock, max_wait, || fetch(setup, id, now_ms))
+        .run(&key, deps.clock, max_wait, || {
+            fetch(setup, id, now_ms, incoming.location.as_ref())
+        })
         .await;
     let store_ms = deps.clock.now_millis() - now_ms;
+    let regional = config.replicas.len() > 1;
+    let timing = fetched.timing(store_ms, role == Role::Follower, regional);
+    // The read's own breaker changes, logged once (not by its followers).
+    let events: Vec<String> = match role {
+        Role::Follower => Vec::new(),
+        _ => fetched
+            .events
+            .iter()
+            .map(|e| e.to_line(&incoming.correlation_id))
+            .collect(),
+    };
     let read = |tier, state, status| DataPoint {
         tier,
         state,
@@ -157,20 +207,14 @@ where
     let document = match fetched.result {
         Ok(document) => document,
         Err(error) => {
-            let (attempts, exhausted) = (Some(fetched.attempts), fetched.quota_exhausted);
-            let mut outcome = failure_after(incoming, id, error, attempts, exhausted);
-            let quota = if fetched.quota_exhausted {
-                ", retry quota empty"
-            } else {
-                ""
+            let context = ReadContext {
+                attempts: fetched.attempts,
+                quota_exhausted: fetched.quota_exhausted,
+                regions: (regional && !fetched.tried.is_empty()).then(|| fetched.tried.join(", ")),
             };
-            outcome.reply.set_header(
-                "server-timing",
-                format!(
-                    "store;dur={store_ms:.1};desc=\"{} attempt(s){quota}\"",
-                    fetched.attempts
-                ),
-            );
+            let mut outcome = failure(incoming, id, error, Some(&context));
+            outcome.reply.set_header("server-timing", timing);
+            outcome.log.extend(events);
             let point = read(Source::Bypass, State::Failed, outcome.reply.status);
             return (outcome, point);
         }
@@ -193,25 +237,14 @@ where
     }
     let mut reply = document_reply(incoming, document.body, &tag);
     headers::miss(&mut reply, ttl);
-    let shared = if role == Role::Follower {
-        ", shared"
-    } else {
-        ""
-    };
-    reply.set_header(
-        "server-timing",
-        format!(
-            "store;dur={store_ms:.1};desc=\"{} attempt(s){shared}\"",
-            fetched.attempts
-        ),
-    );
+    reply.set_header("server-timing", timing);
     let tier = if ttl.is_some() {
         Source::Miss
     } else {
         Source::Bypass
     };
     let point = read(tier, state, reply.status);
-    (Outcome { reply, log: None }, point)
+    (Outcome { reply, log: events }, point)
 }
 
 /// The answer from a cache entry, if it is still fresh.
@@ -223,8 +256,13 @@ fn hit_reply(incoming: &Incoming, entry: &Entry, tier: Tier, now_ms: f64) -> Opt
 }
 
 /// Reads the store and renders the document.
-async fn fetch<S: StatusStore>(setup: &Setup<S>, id: &SessionId, now_ms: f64) -> Fetched {
-    let read = setup.store.get(id).await;
+async fn fetch<S: StatusStore>(
+    setup: &Setup<S>,
+    id: &SessionId,
+    now_ms: f64,
+    near: Option<&Location>,
+) -> Fetched {
+    let read = setup.store.get(id, near).await;
     let now = from_unix_millis(now_ms as i64);
     let result = match read.result {
         Ok(Some(item)) => document_from_item(id.as_str(), &item, now)
@@ -243,6 +281,8 @@ async fn fetch<S: StatusStore>(setup: &Setup<S>, id: &SessionId, now_ms: f64) ->
         result,
         attempts: read.attempts,
         quota_exhausted: read.quota_exhausted,
+        tried: read.tried,
+        events: read.events,
     }
 }
 
@@ -260,14 +300,26 @@ fn document_reply(incoming: &Incoming, body: String, tag: &str) -> Reply {
     reply.with_header("etag", tag)
 }
 
+/// How a failed read went, for its answer and log line.
+struct ReadContext {
+    attempts: u32,
+    quota_exhausted: bool,
+    /// With several replicas: each region tried and how it went.
+    regions: Option<String>,
+}
+
 /// The error reply plus its one structured log line.
-fn failure_after(
+fn failure(
     incoming: &Incoming,
     id: &SessionId,
     error: ApiError,
-    attempts: Option<u32>,
-    quota_exhausted: bool,
+    read: Option<&ReadContext>,
 ) -> Outcome {
+    let regions = read.and_then(|r| r.regions.as_deref());
+    let with_regions = |text: String| match regions {
+        Some(regions) => format!("{text} (regions tried: {regions})"),
+        None => text,
+    };
     let log = ErrorLog {
         level: "error",
         event: "workflow_status_failed",
@@ -276,14 +328,17 @@ fn failure_after(
         retryable: error.is_retryable(),
         session_id: Some(id.as_str()),
         correlation_id: &incoming.correlation_id,
-        attempts,
-        retry_quota_exhausted: quota_exhausted,
-        message: error.log_message(),
+        attempts: read.map(|r| r.attempts),
+        retry_quota_exhausted: read.is_some_and(|r| r.quota_exhausted),
+        message: with_regions(error.log_message()),
     };
-    let mut reply = error.to_reply();
+    let mut reply = match regions {
+        Some(_) => Reply::detail(error.status(), &with_regions(error.detail())),
+        None => error.to_reply(),
+    };
     headers::never(&mut reply);
     Outcome {
         reply,
-        log: Some(log.to_line()),
+        log: vec![log.to_line()],
     }
 }

@@ -56,6 +56,24 @@ pub enum ErrorClass {
 }
 
 impl StoreError {
+    /// A short, stable name for logs and `Server-Timing`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Signing(_) => "signing",
+            StoreError::Service(e) => match e.class {
+                ErrorClass::Throttling => "throttled",
+                ErrorClass::ServerError => "server_error",
+                ErrorClass::CredentialsRejected => "credentials_rejected",
+                ErrorClass::Client => "client_error",
+            },
+            StoreError::Connect { .. } => "unreachable",
+            StoreError::Timeout(_) => "timeout",
+            StoreError::Checksum { .. } => "checksum",
+            StoreError::Body { .. } => "bad_body",
+            StoreError::Fixture(_) => "fixture",
+        }
+    }
+
     pub fn is_retryable(&self) -> bool {
         match self {
             StoreError::Service(e) => {

@@ -61,7 +61,7 @@ impl FixtureStore {
 }
 
 impl StatusStore for FixtureStore {
-    async fn get(&self, id: &SessionId) -> Read {
+    async fn get(&self, id: &SessionId, _near: Option<&crate::regions::Location>) -> Read {
         Read::once(self.lookup(id.as_str()))
     }
 }

@@ -2,10 +2,12 @@
 //! binding as its `RateLimiter`, an Analytics Engine dataset as its
 //! `MetricsSink`.
 
-use worker::{AnalyticsEngineDataPointBuilder, AnalyticsEngineDataset};
+use worker::js_sys::Reflect;
+use worker::{AnalyticsEngineDataPointBuilder, AnalyticsEngineDataset, web_sys};
 
 use crate::metrics::{DataPoint, MetricsSink};
 use crate::rate_limit::RateLimiter;
+use crate::regions::{Coordinates, Location};
 
 /// The Rate Limiting binding, when bound; a failing binding lets requests on.
 pub struct Limiter(pub Option<worker::RateLimiter>);
@@ -34,5 +36,31 @@ impl MetricsSink for Metrics {
             .doubles(point.doubles())
             .build();
         let _ = dataset.write_data_point(&built);
+    }
+}
+
+/// Where Cloudflare serves the request, from `request.cf` (absent under a
+/// plain `wrangler dev`, whose `cf` is a placeholder without coordinates).
+pub fn location(request: &web_sys::Request) -> Location {
+    let cf = Reflect::get(request, &"cf".into()).ok();
+    let field = |name: &str| {
+        let cf = cf.as_ref().filter(|cf| cf.is_object())?;
+        Reflect::get(cf, &name.into()).ok()?.as_string()
+    };
+    let number = |name: &str| {
+        field(name)?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+    };
+    Location {
+        coordinates: number("latitude")
+            .zip(number("longitude"))
+            .map(|(latitude, longitude)| Coordinates {
+                latitude,
+                longitude,
+            }),
+        continent: field("continent"),
     }
 }

@@ -61,7 +61,7 @@ async fn fetch(
     env: Env,
     ctx: Context,
 ) -> worker::Result<web_sys::Response> {
-    let incoming = incoming(&request);
+    let mut incoming = incoming(&request);
     let isolate = ISOLATE.with(|cell| {
         let isolate = cell.get_or_init(|| {
             let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
@@ -80,6 +80,9 @@ async fn fetch(
         });
         Rc::clone(isolate)
     });
+    if isolate.wants_location() {
+        incoming.location = Some(bindings::location(&request));
+    }
     let edge = WorkersCache { ctx: &ctx };
     let limiter = bindings::Limiter(env.rate_limiter("RATE_LIMITER").ok());
     let metrics = bindings::Metrics(env.analytics_engine("METRICS").ok());
@@ -91,7 +94,7 @@ async fn fetch(
         metrics: &metrics,
     };
     let outcome = serve(&incoming, &deps).await;
-    if let Some(line) = &outcome.log {
+    for line in &outcome.log {
         console_error!("{line}");
     }
     to_response(outcome.reply).map_err(|error| worker::Error::JsError(format!("{error:?}")))
@@ -111,6 +114,7 @@ fn incoming(request: &web_sys::Request) -> Incoming {
         access_control_request_headers: header("access-control-request-headers"),
         if_none_match: header("if-none-match"),
         client: header("cf-connecting-ip"),
+        location: None,
         authorization: header("authorization").map(Authorization),
         correlation_id: correlation_id(header("cf-ray"), random),
     }

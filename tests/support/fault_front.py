@@ -44,6 +44,9 @@ Admin API (not counted):
     POST /__front/plan  {"session":"abc","actions":["throttle","pass"]}  -> {}
     GET  /__front/count[?session=abc]  -> {"count":N}  (total without session)
     POST /__front/reset  clears plans and counts
+    POST /__front/default {"action":"hang:3"}  -> {}  the action for every call
+                         whose session has no plan (a region that is down);
+                         {"action":"pass"} restores the default
     GET  /__front/health
 
 Standard library only, so it runs under any python3.
@@ -245,6 +248,11 @@ class Plans:
         with self.lock:
             self.plans = collections.defaultdict(collections.deque)
             self.counts = collections.Counter()
+            self.default = ("pass", 0.0)
+
+    def set_default(self, action):
+        with self.lock:
+            self.default = action
 
     def set_plan(self, session, actions):
         with self.lock:
@@ -254,7 +262,7 @@ class Plans:
         with self.lock:
             self.counts[session] += 1
             plan = self.plans[session]
-            return plan.popleft() if plan else ("pass", 0.0)
+            return plan.popleft() if plan else self.default
 
     def count(self, session=None):
         with self.lock:
@@ -470,6 +478,13 @@ class FrontHandler(BaseHTTPRequestHandler):
             result = {"count": self.plans.count(session)}
         elif route == ("POST", "/__front/reset"):
             self.plans.reset()
+            result = {}
+        elif route == ("POST", "/__front/default"):
+            try:
+                self.plans.set_default(parse_action(json.loads(body)["action"]))
+            except (ValueError, KeyError, TypeError) as err:
+                error = json.dumps({"error": str(err)}, separators=(",", ":")).encode()
+                return self.answer(400, "application/json", error)
             result = {}
         elif route == ("POST", "/__front/plan"):
             try:

@@ -3,6 +3,7 @@
 
     moto_setup.py URL --table T --key-attr A [--table T2 --key-attr A2 ...]
                   --fixtures DIR [--fixtures DIR2 ...] [--enable-auth]
+                  [--replica-region R ...]
 
 For each (table, key attribute) pair: create the table if it is missing and
 put every DIR/*.json item into it. Then create an IAM user allowed
@@ -12,6 +13,8 @@ checking on, and print the key as one JSON line:
     {"accessKeyId":"...","secretAccessKey":"..."}
 
 One --fixtures applies to every table; otherwise give one per --table.
+Each --replica-region gets the same tables and items too (moto keeps one
+store per region): a global table's replicas, for the multi-region tests.
 Safe to run again on the same server, even after auth was switched on: the
 first step switches checking off (moto's admin API is never authenticated);
 the last switches it on (--enable-auth) or back to what it was. Keys printed by earlier runs
@@ -56,7 +59,7 @@ def set_auth(url, no_auth_count):
         return json.loads(resp.read())["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"]
 
 
-def dynamodb(url, action, payload):
+def dynamodb(url, action, payload, region=REGION):
     """One DynamoDB JSON call, sent as raw JSON rather than through boto3 so
     fixture items reach moto byte for byte (boto3 would re-encode `B` values
     and parse `N` values)."""
@@ -70,7 +73,7 @@ def dynamodb(url, action, payload):
             "X-Amz-Target": f"DynamoDB_20120810.{action}",
         },
     )
-    SigV4Auth(SETUP_CREDS, "dynamodb", REGION).add_auth(request)
+    SigV4Auth(SETUP_CREDS, "dynamodb", region).add_auth(request)
     req = urllib.request.Request(
         request.url, data=body, headers=dict(request.headers), method="POST"
     )
@@ -87,8 +90,8 @@ def check(status, answer, what):
     return answer
 
 
-def ensure_table(url, table, key_attr):
-    status, answer = dynamodb(url, "DescribeTable", {"TableName": table})
+def ensure_table(url, table, key_attr, region=REGION):
+    status, answer = dynamodb(url, "DescribeTable", {"TableName": table}, region)
     if status == 200:
         # An existing table keyed differently would make every later GetItem
         # fail with a confusing ValidationException; say so now instead.
@@ -108,6 +111,7 @@ def ensure_table(url, table, key_attr):
                 "AttributeDefinitions": [{"AttributeName": key_attr, "AttributeType": "S"}],
                 "KeySchema": [{"AttributeName": key_attr, "KeyType": "HASH"}],
             },
+            region,
         ),
         f"CreateTable {table}",
     )
@@ -128,12 +132,13 @@ def load_items(fixtures_dir):
     return items
 
 
-def put_items(url, table, key_attr, items):
+def put_items(url, table, key_attr, items, region=REGION):
     for path, item in items:
         # Tables keyed by another attribute (processing_id) hold the same
         # items under that name.
         item = dict(item, **{key_attr: item["sessionId"]})
-        check(*dynamodb(url, "PutItem", {"TableName": table, "Item": item}), f"PutItem {path}")
+        answer = dynamodb(url, "PutItem", {"TableName": table, "Item": item}, region)
+        check(*answer, f"PutItem {path} ({region})")
 
 
 def create_access_key(url):
@@ -162,6 +167,7 @@ def main():
     parser.add_argument("--key-attr", action="append", required=True)
     parser.add_argument("--fixtures", action="append", required=True)
     parser.add_argument("--enable-auth", action="store_true")
+    parser.add_argument("--replica-region", action="append", default=[])
     args = parser.parse_args()
     url = args.url.rstrip("/")
     if len(args.table) != len(args.key_attr):
@@ -172,9 +178,10 @@ def main():
 
     previous = set_auth(url, "inf")
     try:
-        for table, key_attr, fixtures_dir in zip(args.table, args.key_attr, fixtures):
-            ensure_table(url, table, key_attr)
-            put_items(url, table, key_attr, load_items(fixtures_dir))
+        for region in [REGION, *args.replica_region]:
+            for table, key_attr, fixtures_dir in zip(args.table, args.key_attr, fixtures):
+                ensure_table(url, table, key_attr, region)
+                put_items(url, table, key_attr, load_items(fixtures_dir), region)
         creds = create_access_key(url)
     finally:
         # Also on failure: a server silently left without signature checks
