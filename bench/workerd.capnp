@@ -9,6 +9,9 @@
 #   fixtures-nocache     our Worker, fixture store, every CACHE_*_TTL_SECONDS = 0
 #   ddb-cache            our Worker, DynamoDB store (local dynalite), cache on
 #   ddb-nocache          our Worker, DynamoDB store, cache TTLs 0 (network miss)
+#   js-peer              the JS peer (bench/js-peer/worker.mjs, bundled with
+#                        aws4fetch into js-peer.mjs by scripts/bench.sh): the
+#                        same job in JavaScript, a signed GetItem per request
 #   stats-*              the counters of each edge cache (GET /__stats)
 #
 # The Cache API: workerd turns `caches.default` operations into HTTP requests
@@ -25,7 +28,14 @@
 # local (loopback) addresses only: the `loopback` network service.
 #
 # Embedded paths are relative to this file: build/ must hold the worker-build
-# output (bash scripts/build.sh). workerd reads them at start-up.
+# output (bash scripts/build.sh) and js-peer.mjs the bundled JS peer (both
+# staged by scripts/bench.sh). workerd reads them at start-up.
+#
+# The cold-start measurement (bench/cold-start.mjs) serves
+# bench/cold-ours.capnp or bench/cold-js-peer.capnp instead, which import
+# the Workers defined here: one Worker on one socket ("cold"). (This file
+# must hold one Config only: workerd 2026-04-26 ignores the constant name
+# given on its command line.)
 
 using Workerd = import "/workerd/workerd.capnp";
 
@@ -36,6 +46,7 @@ const config :Workerd.Config = (
     (name = "fixtures-nocache", worker = .fixturesNoCache),
     (name = "ddb-cache", worker = .ddbCache),
     (name = "ddb-nocache", worker = .ddbNoCache),
+    (name = "js-peer", worker = .jsPeer),
     (name = "edge-fixtures-cache", worker = .edgeCache),
     (name = "edge-fixtures-nocache", worker = .edgeCache),
     (name = "edge-ddb-cache", worker = .edgeCache),
@@ -48,6 +59,7 @@ const config :Workerd.Config = (
     (name = "fixtures-nocache", address = "127.0.0.1:18802", http = (), service = "fixtures-nocache"),
     (name = "ddb-cache", address = "127.0.0.1:18804", http = (), service = "ddb-cache"),
     (name = "ddb-nocache", address = "127.0.0.1:18805", http = (), service = "ddb-nocache"),
+    (name = "js-peer", address = "127.0.0.1:18810", http = (), service = "js-peer"),
     (name = "stats-fixtures-cache", address = "127.0.0.1:18806", http = (), service = "edge-fixtures-cache"),
     (name = "stats-fixtures-nocache", address = "127.0.0.1:18807", http = (), service = "edge-fixtures-nocache"),
     (name = "stats-ddb-cache", address = "127.0.0.1:18808", http = (), service = "edge-ddb-cache"),
@@ -142,5 +154,41 @@ const ddbNoCache :Workerd.Worker = (
     (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
   ],
   cacheApiOutbound = "edge-ddb-nocache",
+  globalOutbound = "loopback",
+);
+
+# The JS peer: same table, same dynalite, same dummy credentials, no cache.
+const jsPeer :Workerd.Worker = (
+  modules = [(name = "js-peer.mjs", esModule = embed "js-peer.mjs")],
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "DYNAMODB_ENDPOINT", fromEnvironment = "BENCH_DYNAMODB_ENDPOINT"),
+    (name = "AWS_ACCESS_KEY_ID", text = "AKIDBENCHMARK"),
+    (name = "AWS_SECRET_ACCESS_KEY", text = "bench-secret-not-a-real-key"),
+  ],
+  globalOutbound = "loopback",
+);
+
+# Cold start (bench/cold-ours.capnp): our Worker with the cache off, without
+# a cacheApiOutbound (it never calls the Cache API then), so that no second
+# isolate starts alongside it.
+const ddbNoCacheCold :Workerd.Worker = (
+  modules = .statusModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "dynamodb"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "DYNAMODB_ENDPOINT", fromEnvironment = "BENCH_DYNAMODB_ENDPOINT"),
+    (name = "AWS_ACCESS_KEY_ID", text = "AKIDBENCHMARK"),
+    (name = "AWS_SECRET_ACCESS_KEY", text = "bench-secret-not-a-real-key"),
+    (name = "CACHE_RUNNING_TTL_SECONDS", text = "0"),
+    (name = "CACHE_FINISHED_TTL_SECONDS", text = "0"),
+    (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
+  ],
   globalOutbound = "loopback",
 );

@@ -9,19 +9,36 @@
 #   ddb-nocache           our Worker, DynamoDB store, cache off, one session id
 #                         (concurrent misses coalesce into shared GetItems)
 #   ddb-nocache-distinct  the same, 1000 session ids round-robin (a GetItem each)
+#   ddb-cache-poll50      our Worker, DynamoDB store, cache on, 50 "processing"
+#                         session ids round-robin (the portal's polling)
+#   js-peer               the JS peer (bench/js-peer/worker.mjs: aws4fetch GetItem,
+#                         hand transform, no cache), one session id
+#   js-peer-distinct      the JS peer, 1000 session ids round-robin
+#   js-peer-poll50        the JS peer, the same 50 ids as ddb-cache-poll50
+#   floor-c1, ddb-nocache-distinct-c1, js-peer-distinct-c1
+#                         the same at 1 connection (unloaded latency)
 #   dynalite-direct       GetItem straight at dynalite: the store's own capacity
 #
 # Each: a warm-up, then a measured wrk run (32 connections, one per wrk
-# thread) with latency percentiles, response codes and `x-cache` values
-# tallied by bench/wrk-report.lua. Prints a
-# summary table and writes it, with the command, date and machine, to
-# bench/RESULTS.md. Everything targets 127.0.0.1 only.
+# thread, unless the name ends in -c1) with latency percentiles, response
+# codes and `x-cache` values tallied by bench/wrk-report.lua. Before the load,
+# our Worker and the JS peer must answer byte-identical bodies for a sample of
+# ids (bench/compare-peers.mjs), or the bench fails. After it, cold start
+# (workerd launch → first 200, ours and the JS peer alternately,
+# bench/cold-start.mjs). Prints a summary table and writes it, with the
+# ours / JS and ours / floor ratios, the bundle sizes, the command, date and
+# machine, to bench/RESULTS.md. Everything targets 127.0.0.1 only.
 #
-# Usage: bash scripts/bench.sh [--rebuild] [--with-criterion] [--profile]
+# Usage: bash scripts/bench.sh [--rebuild | --head] [--with-criterion] [--profile]
 #   --rebuild         build a release bundle (with wasm-opt) of the working
 #                     tree into bench/.tools/build and measure that, instead of
 #                     whatever build/ holds (`wrangler dev` leaves a build
 #                     without wasm-opt there; other tools rewrite it)
+#   --head            the same, of the committed HEAD (`git archive` into a
+#                     temporary directory, target dir bench/.tools/target: the
+#                     first build compiles every dependency), into
+#                     bench/.tools/build-head: measures the commit even while
+#                     the working tree holds uncommitted changes
 #   --with-criterion  first run `cargo bench --bench transform` (~3 min) and
 #                     add its numbers to the results
 #   --profile         after the measured runs, sample our Worker's CPU with
@@ -29,23 +46,26 @@
 #                     in three scenarios and add the hottest functions
 # Environment: BENCH_WARMUP (s, default 2), BENCH_DURATION (s, default 5),
 #   BENCH_CONNECTIONS (default 32), BENCH_RESULTS (default bench/RESULTS.md),
-#   BENCH_SCENARIOS (space-separated names to run, default all; the floor
-#   always runs, as the baseline of the same run).
+#   BENCH_SCENARIOS (space-separated names to run, default all; floor and
+#   floor-c1 always run, as the baselines of the same run),
+#   BENCH_COLD_RUNS (cold starts of each Worker, default 7; 0 skips them).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
 # The command as run, with the settings that change the results.
 command_line="bash scripts/bench.sh $*"
-for var in BENCH_RESULTS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_SCENARIOS; do
+for var in BENCH_RESULTS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_SCENARIOS BENCH_COLD_RUNS; do
   [[ -n ${!var:-} ]] && command_line="$var=${!var@Q} $command_line"
 done
 command_line=${command_line% }
 with_criterion=0
 with_profile=0
 rebuild=0
+head=0
 for arg in "$@"; do
   case "$arg" in
+    --head) head=1 ;;
     --with-criterion) with_criterion=1 ;;
     --profile) with_profile=1 ;;
     --rebuild) rebuild=1 ;;
@@ -66,6 +86,8 @@ connections=${BENCH_CONNECTIONS:-32}
 results=${BENCH_RESULTS:-bench/RESULTS.md}
 table=trade-matching-system-processing-status
 distinct_ids=1000
+poll_ids=50
+cold_runs=${BENCH_COLD_RUNS:-7}
 dynalite_version=4.0.0
 workerd_bin=node_modules/workerd/bin/workerd
 
@@ -122,7 +144,25 @@ fi
 
 # --- bundle ----------------------------------------------------------------
 bundle=build
-if ((rebuild)); then
+bundle_code="commit $(git rev-parse --short HEAD)"
+[[ -n $(git status --porcelain) ]] && bundle_code+=" (working tree modified)"
+if ((head)); then
+  bundle=bench/.tools/build-head
+  head_src=$(mktemp -d)
+  say "building a release bundle of HEAD ($(git rev-parse --short HEAD)) into $bundle (worker-build --release, wasm-opt on)"
+  git archive HEAD | tar -x -C "$head_src"
+  (
+    # shellcheck source=scripts/lib/toolenv.sh
+    source scripts/lib/toolenv.sh
+    unset WRANGLER_COMMAND
+    cd "$head_src"
+    # Its own target dir: worker-build reads the .wasm back from the target
+    # dir, where a concurrent build of the working tree would overwrite it.
+    CARGO_TARGET_DIR=$root/bench/.tools/target timeout 1800 worker-build --release --out-dir "$root/$bundle"
+  ) >&2 || { rm -rf -- "$head_src"; fail "building HEAD failed"; }
+  rm -rf -- "$head_src"
+  bundle_code="commit $(git rev-parse --short HEAD) (bundle built from the commit; bench scripts from the working tree)"
+elif ((rebuild)); then
   bundle=bench/.tools/build
   say "building a release bundle into $bundle (worker-build --release, wasm-opt on)"
   (
@@ -139,7 +179,14 @@ fi
 # relative: ../build/...), so a rebuild of build/ during the run changes nothing.
 stage=$(mktemp -d)
 mkdir -p "$stage/bench" "$stage/build/worker"
-cp bench/workerd.capnp bench/floor.mjs bench/edge-cache.mjs "$stage/bench/"
+cp bench/workerd.capnp bench/cold-ours.capnp bench/cold-js-peer.capnp bench/floor.mjs bench/edge-cache.mjs \
+  "$stage/bench/"
+# The JS peer, bundled the way wrangler would (esbuild, one ES module,
+# aws4fetch from node_modules, not minified: wrangler's default).
+[[ -f node_modules/aws4fetch/package.json ]] || timeout 300 npm ci --no-audit --no-fund >&2
+node_modules/.bin/esbuild bench/js-peer/worker.mjs --bundle --format=esm --platform=neutral \
+  --main-fields=browser,module,main --conditions=workerd,worker,browser --log-level=warning \
+  --outfile="$stage/bench/js-peer.mjs" >&2 || fail "bundling the JS peer (esbuild) failed"
 cp "$bundle/worker/shim.mjs" "$stage/build/worker/"
 cp "$bundle/index.js" "$bundle/index_bg.wasm" "$stage/build/"
 bundle_info="$bundle/index_bg.wasm: $(stat -c '%s bytes, built %y' "$bundle/index_bg.wasm"), sha256 $(sha256sum "$stage/build/index_bg.wasm" | cut -c1-12)"
@@ -183,7 +230,7 @@ fi
 
 # --- servers ---------------------------------------------------------------
 logs=$(mktemp -d)
-sockets=(floor fixtures-cache fixtures-nocache ddb-cache ddb-nocache
+sockets=(floor fixtures-cache fixtures-nocache ddb-cache ddb-nocache js-peer
   stats-fixtures-cache stats-fixtures-nocache stats-ddb-cache stats-ddb-nocache)
 # As many distinct free ports as needed, bound together so none repeats.
 mapfile -t ports < <(python3 - $((${#sockets[@]} + 2)) <<'PY'
@@ -210,6 +257,12 @@ dynalite_pid=$SERVER_PID
 wait_http "$dynamodb_endpoint/" "$dynalite_pid" "$logs/dynalite.log" dynalite
 timeout 120 node bench/dynalite-seed.mjs --copies="$distinct_ids" "$dynamodb_endpoint" "$table" \
   sessionId fixtures/items/session-completed.json >&2 || fail "seeding dynalite failed"
+# The polling workload's ids: a running session (short cache TTL).
+timeout 60 node bench/dynalite-seed.mjs --copies="$poll_ids" "$dynamodb_endpoint" "$table" \
+  sessionId fixtures/items/session-processing.json >&2 || fail "seeding dynalite failed"
+# Every other fixture once, for the byte-for-byte check of ours against the JS peer.
+timeout 60 node bench/dynalite-seed.mjs "$dynamodb_endpoint" "$table" sessionId \
+  fixtures/items/*.json >/dev/null || fail "seeding dynalite failed"
 
 socket_args=()
 for name in "${sockets[@]}"; do socket_args+=(--socket-addr "$name=127.0.0.1:${port[$name]}"); done
@@ -240,7 +293,26 @@ smoke fixtures-nocache BYPASS
 smoke ddb-cache MISS
 smoke ddb-cache HIT
 smoke ddb-nocache BYPASS
+smoke js-peer ""
 say "smoke requests answered as expected"
+
+# Ours (DynamoDB, cache off) and the JS peer must answer the same bytes:
+# every fixture item, copies of the benchmark items, and unknown ids (the
+# pending default).
+mapfile -t compare_ids < <(
+  for f in fixtures/items/*.json; do
+    node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).sessionId.S + "\n")' "$f"
+  done
+  printf '%s\n' session-completed-0 session-completed-1 session-completed-499 \
+    "session-completed-$((distinct_ids - 1))" session-processing-0 "session-processing-$((poll_ids - 1))" \
+    bench-unknown-session "bench unknown ✓ session"
+)
+say "comparing our answers with the JS peer's for ${#compare_ids[@]} session ids"
+timeout 120 node bench/compare-peers.mjs "http://127.0.0.1:${port[ddb-nocache]}" \
+  "http://127.0.0.1:${port[js-peer]}" "${compare_ids[@]}" >"$logs/compare.txt" 2>&1 ||
+  fail "our Worker and the JS peer answer different bytes (bench/compare-peers.mjs)" "$logs/compare.txt"
+compare_summary=$(tail -n1 "$logs/compare.txt")
+say "$compare_summary"
 
 # --- load ------------------------------------------------------------------
 rows="$logs/rows.jsonl"
@@ -254,13 +326,19 @@ edge_stats() { # NAME: the edge cache's counters, or {}
 run() {
   local scenario="$1" url="$2" script="$3"
   shift 3
-  if [[ $scenario != floor && -n ${BENCH_SCENARIOS:-} && " $BENCH_SCENARIOS " != *" $scenario "* ]]; then
+  if [[ $scenario != floor* && -n ${BENCH_SCENARIOS:-} && " $BENCH_SCENARIOS " != *" $scenario "* ]]; then
     return 0
+  fi
+  # Scenarios named *-c1 run at one connection (skipped when all do).
+  local conns=$connections
+  if [[ $scenario == *-c1 ]]; then
+    ((connections == 1)) && return 0
+    conns=1
   fi
   local extra=()
   (($#)) && extra=(-- "$@")
   # One connection per wrk thread: bench/wrk-report.lua times each request.
-  local wrk=(wrk -t"$connections" -c"$connections" --timeout 2s -s "$script")
+  local wrk=(wrk -t"$conns" -c"$conns" --timeout 2s -s "$script")
   local before_w before_d after_w after_d stats_before='{}' stats_after='{}' line
   say "$scenario: warm-up ${warmup}s"
   timeout $((warmup + 15)) "${wrk[@]}" -d"${warmup}s" "$url" "${extra[@]}" >/dev/null ||
@@ -270,7 +348,7 @@ run() {
   esac
   before_w=$(cpu_ticks "$workerd_pid")
   before_d=$(cpu_ticks "$dynalite_pid")
-  say "$scenario: measuring ${duration}s at $connections connections"
+  say "$scenario: measuring ${duration}s at $conns connection(s)"
   line=$(timeout $((duration + 15)) "${wrk[@]}" -d"${duration}s" "$url" "${extra[@]}" |
     tee "$logs/$scenario.wrk.txt" | grep '^BENCH_JSON ') || fail "$scenario: wrk failed" "$logs/$scenario.wrk.txt"
   after_w=$(cpu_ticks "$workerd_pid")
@@ -279,11 +357,12 @@ run() {
     fixtures-cache | fixtures-nocache | ddb-cache | ddb-nocache) stats_after=$(edge_stats "$scenario") ;;
   esac
   python3 - "$scenario" "${line#BENCH_JSON }" "$((after_w - before_w))" "$((after_d - before_d))" \
-    "$(getconf CLK_TCK)" "$stats_before" "$stats_after" >>"$rows" <<'PY'
+    "$(getconf CLK_TCK)" "$stats_before" "$stats_after" "$conns" >>"$rows" <<'PY'
 import json, sys
-scenario, wrk, wticks, dticks, hz, before, after = sys.argv[1:]
+scenario, wrk, wticks, dticks, hz, before, after, conns = sys.argv[1:]
 row = json.loads(wrk)
 row["scenario"] = scenario
+row["connections"] = int(conns)
 hz = int(hz)
 row["workerd_cpu_us_per_req"] = int(wticks) / hz * 1e6 / max(row["requests"], 1)
 row["dynalite_cpu_us_per_req"] = int(dticks) / hz * 1e6 / max(row["requests"], 1)
@@ -294,14 +373,43 @@ PY
 }
 
 base=http://127.0.0.1
+# Each of ours right before its JS peer counterpart, so that drift on the
+# shared machine touches both alike.
 run floor "$base:${port[floor]}$path" bench/wrk-report.lua
 run fixtures-cache "$base:${port[fixtures-cache]}$path" bench/wrk-report.lua
 run fixtures-nocache "$base:${port[fixtures-nocache]}$path" bench/wrk-report.lua
 run ddb-cache "$base:${port[ddb-cache]}$path" bench/wrk-report.lua
+run js-peer "$base:${port[js-peer]}$path" bench/wrk-report.lua
 run ddb-nocache "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua
 run ddb-nocache-distinct "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua \
   session-completed "$distinct_ids"
+run js-peer-distinct "$base:${port[js-peer]}$path" bench/wrk-report.lua session-completed "$distinct_ids"
+run ddb-cache-poll50 "$base:${port[ddb-cache]}$path" bench/wrk-report.lua session-processing "$poll_ids"
+run js-peer-poll50 "$base:${port[js-peer]}$path" bench/wrk-report.lua session-processing "$poll_ids"
+run floor-c1 "$base:${port[floor]}$path" bench/wrk-report.lua
+run ddb-nocache-distinct-c1 "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua \
+  session-completed "$distinct_ids"
+run js-peer-distinct-c1 "$base:${port[js-peer]}$path" bench/wrk-report.lua \
+  session-completed "$distinct_ids"
 run dynalite-direct "$dynamodb_endpoint/" bench/wrk-getitem.lua "$table" sessionId session-completed
+
+# --- cold start: launch -> first 200, ours and the JS peer in turn ----------
+cold_json='{}'
+if ((cold_runs > 0)); then
+  say "cold start: $cold_runs launches each of ours and the JS peer (workerd with one Worker)"
+  cold_json=$(BENCH_DYNAMODB_ENDPOINT=$dynamodb_endpoint timeout $((cold_runs * 2 * 35 + 30)) \
+    node bench/cold-start.mjs "$workerd_bin" /api/workflow/session-completed-1/status "$cold_runs" \
+    "$stage/bench/cold-ours.capnp" "$stage/bench/cold-js-peer.capnp" 2>"$logs/cold-start.log") ||
+    fail "cold-start measurement failed" "$logs/cold-start.log"
+  say "cold start: $cold_json"
+fi
+
+# --- bundle sizes (gzip -9), ours against the JS peer ----------------------
+gz() { gzip -9 -c "$@" | wc -c; }
+bundle_sizes=$(printf '{"ours_wasm":%d,"ours_js":%d,"ours_gzip":%d,"ours_wasm_gzip":%d,"js_raw":%d,"js_gzip":%d}' \
+  "$(stat -c %s "$stage/build/index_bg.wasm")" "$(stat -c %s "$stage/build/index.js")" \
+  "$(($(gz "$stage/build/index_bg.wasm") + $(gz "$stage/build/index.js")))" "$(gz "$stage/build/index_bg.wasm")" \
+  "$(stat -c %s "$stage/bench/js-peer.mjs")" "$(gz "$stage/bench/js-peer.mjs")")
 
 # --- profiles (optional) ---------------------------------------------------
 profiles_md=""
@@ -339,7 +447,8 @@ export BENCH_ROWS="$rows" BENCH_COMMAND="$command_line" BENCH_CRITERION_MD="$cri
   BENCH_WARMUP_S="$warmup" BENCH_DURATION_S="$duration" BENCH_CONNECTIONS_N="$connections" \
   BENCH_WORKERD="$("$workerd_bin" --version 2>&1)" BENCH_WRK="$(wrk -v 2>&1 | head -n1)" \
   BENCH_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)" BENCH_DISTINCT="$distinct_ids" \
-  BENCH_BUNDLE="$bundle_info"
+  BENCH_BUNDLE="$bundle_info" BENCH_CODE="$bundle_code" BENCH_COLD="$cold_json" BENCH_COLD_RUNS_N="$cold_runs" \
+  BENCH_SIZES="$bundle_sizes" BENCH_COMPARE="$compare_summary" BENCH_POLL="$poll_ids"
 python3 - "$results" <<'PY'
 import datetime, json, os, platform, subprocess, sys
 
@@ -351,35 +460,78 @@ def sh(*cmd):
         return "?"
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
-floor = next((r for r in rows if r["scenario"] == "floor"), None)
+by_name = {r["scenario"]: r for r in rows}
+def floor_for(r):  # the floor measured at the same number of connections
+    return next((f for f in rows if f["scenario"].startswith("floor") and f["connections"] == r["connections"]), None)
 
 def counts(d):
     return " ".join(f"{k}:{v}" for k, v in sorted(d.items())) or "-"
 
-header = ("| scenario | req/s | vs floor | p50 ms | p90 ms | p99 ms | max ms | codes | x-cache "
+header = ("| scenario | conns | req/s | vs floor | p50 ms | p90 ms | p99 ms | max ms | codes | x-cache "
           "| socket errors | in flight | workerd CPU µs/req | dynalite CPU µs/req |")
-lines = [header, "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|"]
+lines = [header, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|"]
 for r in rows:
     errs = sum(r["socket_errors"].values())
-    rel = f'{r["rps"] / floor["rps"]:.2f}×' if floor and r["scenario"] not in ("floor", "dynalite-direct") else "-"
+    floor = floor_for(r)
+    rel = f'{r["rps"] / floor["rps"]:.2f}×' if floor and not r["scenario"].startswith(("floor", "dynalite-direct")) else "-"
     dyn = f'{r["dynalite_cpu_us_per_req"]:.0f}' if r["scenario"].startswith(("ddb", "dynalite")) else "-"
     wcpu = f'{r["workerd_cpu_us_per_req"]:.0f}' if r["scenario"] != "dynalite-direct" else "-"
     lines.append(
-        f'| {r["scenario"]} | {r["rps"]:,.0f} | {rel} | {r["p50_ms"]:.2f} | {r["p90_ms"]:.2f} '
+        f'| {r["scenario"]} | {r["connections"]} | {r["rps"]:,.0f} | {rel} | {r["p50_ms"]:.2f} | {r["p90_ms"]:.2f} '
         f'| {r["p99_ms"]:.2f} | {r["max_ms"]:.1f} | {counts(r["codes"])} | {counts(r["xcache"])} '
         f'| {errs} | {r["in_flight"]:.1f} | {wcpu} | {dyn} |')
 table = "\n".join(lines)
+
+# Ours against the JS peer and the floor, path by path.
+def cpu_us(r):
+    return f'{r["workerd_cpu_us_per_req"]:.0f}'
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "-"
+c = os.environ["BENCH_CONNECTIONS_N"]
+pairs = [
+    (f'miss, c={c} (cache off, {os.environ["BENCH_DISTINCT"]} ids: a GetItem each)', "ddb-nocache-distinct", "js-peer-distinct", "floor"),
+    (f'miss, c=1 (cache off, {os.environ["BENCH_DISTINCT"]} ids)', "ddb-nocache-distinct-c1", "js-peer-distinct-c1", "floor-c1"),
+    (f"hit, c={c} (cache on, memory tier; JS: a GetItem each)", "ddb-cache", "js-peer", "floor"),
+    (f'polling, c={c} over {os.environ["BENCH_POLL"]} running ids (cache on; JS: a GetItem each)', "ddb-cache-poll50", "js-peer-poll50", "floor"),
+]
+cmp_lines = [
+    "| path | ours req/s | JS req/s | floor req/s | **ours / JS** | **ours / floor** | ours p50 ms | JS p50 ms | ours CPU µs/req | JS CPU µs/req | floor CPU µs/req | ours / JS CPU |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+]
+for label, o, j, f in pairs:
+    o, j, f = by_name.get(o), by_name.get(j), by_name.get(f)
+    if not o:
+        continue
+    cmp_lines.append(
+        f'| {label} | {o["rps"]:,.0f} | {j["rps"]:,.0f} | {f["rps"]:,.0f} | **{ratio(o["rps"], j["rps"])}** '
+        f'| **{ratio(o["rps"], f["rps"])}** | {o["p50_ms"]:.2f} | {j["p50_ms"]:.2f} | {cpu_us(o)} | {cpu_us(j)} | {cpu_us(f)} '
+        f'| {ratio(o["workerd_cpu_us_per_req"], j["workerd_cpu_us_per_req"])} |'
+        if j and f else f'| {label} | {o["rps"]:,.0f} | - | - | - | - | {o["p50_ms"]:.2f} | - | {cpu_us(o)} | - | - | - |')
+sizes = json.loads(os.environ["BENCH_SIZES"])
+cmp_lines.append(
+    f'| bundle, gzip -9 (ours: index_bg.wasm + index.js, each gzipped, as scripts/check-size.sh; JS: js-peer.mjs) | {sizes["ours_gzip"]:,} B | {sizes["js_gzip"]:,} B | – '
+    f'| {ratio(sizes["ours_gzip"], sizes["js_gzip"])} | – | | | | | | |')
+cold = json.loads(os.environ.get("BENCH_COLD") or "{}")
+if cold.get("cold-ours") and cold.get("cold-js-peer"):
+    co, cj = cold["cold-ours"], cold["cold-js-peer"]
+    cmp_lines.append(
+        f'| cold start, launch → first 200 (median of {len(co["runs_ms"])}; min) | {co["median_ms"]:.1f} ms ({co["min_ms"]:.1f}) '
+        f'| {cj["median_ms"]:.1f} ms ({cj["min_ms"]:.1f}) | – | {ratio(co["median_ms"], cj["median_ms"])} (min {ratio(co["min_ms"], cj["min_ms"])}) | – | | | | | | |')
+comparison = "\n".join(cmp_lines)
+cold_md = ""
+if cold:
+    cold_md = "\n".join(
+        [f'- {name}: median {c["median_ms"]} ms, min {c["min_ms"]} ms, max {c["max_ms"]} ms; runs {", ".join(str(x) for x in c["runs_ms"])} ms'
+         for name, c in cold.items()])
 edge = ["| scenario | lookups | hits | misses | puts | stored |", "|---|---:|---:|---:|---:|---:|"]
 for r in rows:
     if r.get("edge"):
         e = r["edge"]
         edge.append(f'| {r["scenario"]} | {e["match"]} | {e["hit"]} | {e["miss"]} | {e["put"]} | {e["stored"]} |')
 
-print("\n" + table + "\n", file=sys.stderr)
+print("\n" + comparison + "\n\n" + table + "\n", file=sys.stderr)
 
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-commit = sh("git", "rev-parse", "--short", "HEAD")
-dirty = " (working tree modified)" if sh("git", "status", "--porcelain") else ""
 out = f"""# Benchmark results
 
 Generated by `scripts/bench.sh`; rerun it to refresh this file.
@@ -388,20 +540,35 @@ Generated by `scripts/bench.sh`; rerun it to refresh this file.
 - Date: {now}
 - Machine: {sh("nproc")} CPUs (`nproc`), {cpu}, {int(mem) // 1024} MiB RAM, {platform.system()} {platform.release()}
 - Load average before the run: {os.environ["BENCH_LOAD_BEFORE"]}
-- Code: commit {commit}{dirty}; bundle {os.environ["BENCH_BUNDLE"]}
+- Code: {os.environ["BENCH_CODE"]}; bundle {os.environ["BENCH_BUNDLE"]}
 - Runtime: bare `workerd serve bench/workerd.capnp` ({os.environ["BENCH_WORKERD"]}), compatibility date 2026-05-01, one process serving all scenarios
-- Load: {os.environ["BENCH_WRK"]}; `wrk -t{os.environ["BENCH_CONNECTIONS_N"]} -c{os.environ["BENCH_CONNECTIONS_N"]} --timeout 2s -s bench/wrk-report.lua`, {os.environ["BENCH_WARMUP_S"]} s warm-up then {os.environ["BENCH_DURATION_S"]} s measured per scenario, 127.0.0.1 only
-- Store: dynalite 4.0.0 (in memory) on 127.0.0.1, item `session-completed` plus {os.environ["BENCH_DISTINCT"]} copies
+- Load: {os.environ["BENCH_WRK"]}; `wrk -t{os.environ["BENCH_CONNECTIONS_N"]} -c{os.environ["BENCH_CONNECTIONS_N"]} --timeout 2s -s bench/wrk-report.lua` (`-t1 -c1` for the *-c1 rows), {os.environ["BENCH_WARMUP_S"]} s warm-up then {os.environ["BENCH_DURATION_S"]} s measured per scenario, 127.0.0.1 only
+- Store: dynalite 4.0.0 (in memory) on 127.0.0.1, item `session-completed` plus {os.environ["BENCH_DISTINCT"]} copies, `session-processing` plus {os.environ["BENCH_POLL"]} copies, and every other fixture item once
+
+## Ours against the JS peer and the floor
+
+Ratios are req/s (higher is better for ours) and CPU per request (lower is better), within this run only.
+
+{comparison}
+
+- **JS peer**: bench/js-peer/worker.mjs, the same job written the way a Workers team would: an aws4fetch-signed GetItem per request, the document built by hand, no cache, bundled by esbuild with aws4fetch ({sizes["js_raw"]:,} bytes, {sizes["js_gzip"]:,} gzipped). Before the load, ours (DynamoDB store, cache off) and the JS peer answered the same ids byte for byte: {os.environ["BENCH_COMPARE"]}.
+- **ours**: {sizes["ours_wasm"]:,} + {sizes["ours_js"]:,} bytes (wasm + index.js), {sizes["ours_gzip"]:,} gzipped (wasm alone {sizes["ours_wasm_gzip"]:,}).
+- **hit**: ours serves every request from its memory tier; the JS peer has no cache, so it does a GetItem for each (the honest alternative). **polling**: {os.environ["BENCH_POLL"]} ids of a running session (`session-processing`, cache TTL 3 s) round-robin, the way the portal polls: ours serves mostly hits and refreshes each id every few seconds, the JS peer reads DynamoDB every time.
+- **cold start**: workerd started with a config holding only that Worker (bench/cold-ours.capnp / bench/cold-js-peer.capnp: ours with the cache off, so both answer the first request with a GetItem) on a fresh port; time from spawn to the first 200's body, {os.environ["BENCH_COLD_RUNS_N"]} launches each, alternating (bench/cold-start.mjs). It includes workerd's own start-up, the same for both.
+
+{cold_md}
 
 ## Load (requests to `/api/workflow/session-completed/status`)
 
 {table}
 
-- **floor**: a JS Worker returning a constant 793-byte JSON, on the same workerd: the ceiling for any Worker here.
+- **floor**: a JS Worker returning a constant 793-byte JSON, on the same workerd: the ceiling for any Worker here. **floor-c1**, **…-c1**: the same at one connection; "vs floor" compares each row with the floor at its own connection count.
 - **fixtures-cache**: hit path — every measured request is a cache hit (x-cache), answered by the per-isolate memory cache in front of the edge cache, which is why the edge sees no lookups below.
 - **fixtures-nocache**: every `CACHE_*_TTL_SECONDS=0`: caching off, so the Worker neither looks up nor stores anything (the lookups column shows it) and reads the embedded fixture store on every request.
 - **ddb-cache** / **ddb-nocache**: the DynamoDB store on dynalite, cache on (hits) / off. With one session id and the cache off, concurrent misses inside the isolate are coalesced onto one in-flight GetItem (`coalesce::Coalescer`); see the codes column for how the waiting requests fare.
 - **ddb-nocache-distinct**: cache off, {os.environ["BENCH_DISTINCT"]} session ids round-robin: every request is a signed GetItem over HTTP.
+- **ddb-cache-poll50** / **js-peer-poll50**: the polling workload ({os.environ["BENCH_POLL"]} running ids round-robin), ours with the cache on, the JS peer (no cache).
+- **js-peer**, **js-peer-distinct**: the JS peer on one id / {os.environ["BENCH_DISTINCT"]} ids (a GetItem each either way).
 - **dynalite-direct**: wrk POSTing GetItem straight at dynalite: the store's own capacity on this machine.
 - CPU columns: CPU time the process used during the measured run divided by requests served (all on 2 cores shared by wrk, workerd and dynalite; workerd serves from one thread).
 - Latencies: closed loop, one request in flight per connection, timed per request by bench/wrk-report.lua (wrk's built-in latency statistics are inconsistent on this machine: on one connection they report a mean latency far above the interval between requests). "in flight" = req/s × mean latency, a check: it should equal the connection count.
@@ -413,7 +580,7 @@ Generated by `scripts/bench.sh`; rerun it to refresh this file.
 
 ### workerd log
 
-{os.environ["BENCH_LOG_LINES"]} line(s) logged by workerd during the whole run (smoke and warm-up included). Most frequent:
+{os.environ["BENCH_LOG_LINES"]} line(s) logged by workerd during the whole run (smoke and warm-up included; the byte-for-byte check asks ours and the JS peer for the six malformed fixture items on purpose, one error line each per Worker). Most frequent:
 
 ```
 {os.environ["BENCH_LOG_SAMPLE"] or "(none)"}

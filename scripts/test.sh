@@ -38,6 +38,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "release bundle"
 bash scripts/build.sh
 ls -l build/index_bg.wasm >&2
+bash scripts/check-size.sh
 
 step "artifacts: openapi.yaml, generated types, deploy recipe (dry run per environment)"
 SKIP_WORKER_BUILD=1 bash scripts/check-artifacts.sh
