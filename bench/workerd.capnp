@@ -6,12 +6,17 @@
 #   socket               service
 #   floor                a constant ~800-byte JSON from a tiny JS Worker
 #   fixtures-cache       our Worker, fixture store, edge cache on (hit path)
+#   fixtures-cache-auth  the same with AUTH_MODE=optional (Cognito settings
+#                        pointing at the issuer socket): the hit path plus an
+#                        RS256 token verification per request
 #   fixtures-nocache     our Worker, fixture store, every CACHE_*_TTL_SECONDS = 0
 #   ddb-cache            our Worker, DynamoDB store (local dynalite), cache on
 #   ddb-nocache          our Worker, DynamoDB store, cache TTLs 0 (network miss)
 #   js-peer              the JS peer (bench/js-peer/worker.mjs, bundled with
 #                        aws4fetch into js-peer.mjs by scripts/bench.sh): the
 #                        same job in JavaScript, a signed GetItem per request
+#   issuer               a stand-in Cognito issuer (bench/issuer.mjs): the
+#                        bench-time JWKS at /<pool>/.well-known/jwks.json
 #   stats-*              the counters of each edge cache (GET /__stats)
 #
 # The Cache API: workerd turns `caches.default` operations into HTTP requests
@@ -24,7 +29,10 @@
 #
 # Addresses below are defaults; scripts/bench.sh passes free ports with
 # `--socket-addr NAME=127.0.0.1:PORT`, and the DynamoDB endpoint through the
-# environment (BENCH_DYNAMODB_ENDPOINT). The Workers' global fetch() may reach
+# environment (BENCH_DYNAMODB_ENDPOINT), as are the issuer URL (it holds the
+# issuer socket's port: BENCH_AUTH_ISSUER) and the key set it serves
+# (BENCH_AUTH_JWKS, made from fixtures/auth/test-key-a.pem by
+# bench/auth-token.mjs). The Workers' global fetch() may reach
 # local (loopback) addresses only: the `loopback` network service.
 #
 # Embedded paths are relative to this file: build/ must hold the worker-build
@@ -43,19 +51,23 @@ const config :Workerd.Config = (
   services = [
     (name = "floor", worker = .floorWorker),
     (name = "fixtures-cache", worker = .fixturesCache),
+    (name = "fixtures-cache-auth", worker = .fixturesCacheAuth),
     (name = "fixtures-nocache", worker = .fixturesNoCache),
     (name = "ddb-cache", worker = .ddbCache),
     (name = "ddb-nocache", worker = .ddbNoCache),
     (name = "js-peer", worker = .jsPeer),
     (name = "edge-fixtures-cache", worker = .edgeCache),
+    (name = "edge-fixtures-cache-auth", worker = .edgeCache),
     (name = "edge-fixtures-nocache", worker = .edgeCache),
     (name = "edge-ddb-cache", worker = .edgeCache),
     (name = "edge-ddb-nocache", worker = .edgeCache),
+    (name = "issuer", worker = .issuerWorker),
     (name = "loopback", network = (allow = ["local"])),
   ],
   sockets = [
     (name = "floor", address = "127.0.0.1:18800", http = (), service = "floor"),
     (name = "fixtures-cache", address = "127.0.0.1:18801", http = (), service = "fixtures-cache"),
+    (name = "fixtures-cache-auth", address = "127.0.0.1:18812", http = (), service = "fixtures-cache-auth"),
     (name = "fixtures-nocache", address = "127.0.0.1:18802", http = (), service = "fixtures-nocache"),
     (name = "ddb-cache", address = "127.0.0.1:18804", http = (), service = "ddb-cache"),
     (name = "ddb-nocache", address = "127.0.0.1:18805", http = (), service = "ddb-nocache"),
@@ -64,6 +76,8 @@ const config :Workerd.Config = (
     (name = "stats-fixtures-nocache", address = "127.0.0.1:18807", http = (), service = "edge-fixtures-nocache"),
     (name = "stats-ddb-cache", address = "127.0.0.1:18808", http = (), service = "edge-ddb-cache"),
     (name = "stats-ddb-nocache", address = "127.0.0.1:18809", http = (), service = "edge-ddb-nocache"),
+    (name = "stats-fixtures-cache-auth", address = "127.0.0.1:18813", http = (), service = "edge-fixtures-cache-auth"),
+    (name = "issuer", address = "127.0.0.1:18814", http = (), service = "issuer"),
   ],
 );
 
@@ -103,6 +117,41 @@ const fixturesCache :Workerd.Worker = (
   ],
   cacheApiOutbound = "edge-fixtures-cache",
   globalOutbound = "loopback",
+);
+
+# fixturesCache with authentication on: AUTH_MODE=optional, so a presented
+# token must verify (RS256, WebCrypto) on every request, hits included. The
+# pool and client id are also in scripts/bench.sh, which mints the token.
+const benchPoolId :Text = "us-east-1_Bench1234";
+const benchClientId :Text = "benchclient0123456789";
+
+const fixturesCacheAuth :Workerd.Worker = (
+  modules = .statusModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "fixtures"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "AUTH_MODE", text = "optional"),
+    (name = "COGNITO_USER_POOL_ID", text = .benchPoolId),
+    (name = "COGNITO_APP_CLIENT_ID", text = .benchClientId),
+    # http://127.0.0.1:<issuer socket>/<pool>: the token's iss, and where the
+    # Worker fetches <issuer>/.well-known/jwks.json (through "loopback").
+    (name = "COGNITO_ISSUER_URL", fromEnvironment = "BENCH_AUTH_ISSUER"),
+  ],
+  cacheApiOutbound = "edge-fixtures-cache-auth",
+  globalOutbound = "loopback",
+);
+
+# The issuer: serves BENCH_AUTH_JWKS at /<pool>/.well-known/jwks.json.
+const issuerWorker :Workerd.Worker = (
+  modules = [(name = "issuer.mjs", esModule = embed "issuer.mjs")],
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "POOL_ID", text = .benchPoolId),
+    (name = "JWKS", fromEnvironment = "BENCH_AUTH_JWKS"),
+  ],
 );
 
 const fixturesNoCache :Workerd.Worker = (

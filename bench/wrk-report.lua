@@ -16,6 +16,10 @@
 -- /api/workflow/ID_PREFIX-<i>/status for i = 0..COUNT-1 round-robin, each
 -- thread starting at a different offset. Without them the URL given to wrk
 -- is requested unchanged.
+--
+-- Environment: BENCH_AUTH_TOKEN, when set and not empty, is sent on every
+-- request as `Authorization: Bearer <token>` (scripts/bench.sh sets it for
+-- the fixtures-cache-auth scenario only).
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -27,6 +31,12 @@ local ts = ffi.new("bench_timespec")
 local function now_us()
   ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
   return tonumber(ts.tv_sec) * 1e6 + tonumber(ts.tv_nsec) / 1e3
+end
+
+local auth_token = os.getenv("BENCH_AUTH_TOKEN")
+if auth_token ~= nil and auth_token ~= "" then
+  -- wrk.request() and wrk.format() both send wrk.headers.
+  wrk.headers["Authorization"] = "Bearer " .. auth_token
 end
 
 local threads = {}

@@ -4,6 +4,11 @@
 #
 #   floor                 a constant ~800-byte JSON from a tiny JS Worker
 #   fixtures-cache        our Worker, fixture store, edge-cache hit path
+#   fixtures-cache-auth   the same with AUTH_MODE=optional and a valid RS256
+#                         token on every request (WebCrypto verification on
+#                         the hit path; the key set from a local issuer Worker,
+#                         bench/issuer.mjs, the token minted at bench time by
+#                         bench/auth-token.mjs with fixtures/auth/test-key-a.pem)
 #   fixtures-nocache      our Worker, fixture store, cache TTLs 0 (miss, no network)
 #   ddb-cache             our Worker, DynamoDB store on a local dynalite, hit path
 #   ddb-nocache           our Worker, DynamoDB store, cache off, one session id
@@ -180,7 +185,7 @@ fi
 stage=$(mktemp -d)
 mkdir -p "$stage/bench" "$stage/build/worker"
 cp bench/workerd.capnp bench/cold-ours.capnp bench/cold-js-peer.capnp bench/floor.mjs bench/edge-cache.mjs \
-  "$stage/bench/"
+  bench/issuer.mjs "$stage/bench/"
 # The JS peer, bundled the way wrangler would (esbuild, one ES module,
 # aws4fetch from node_modules, not minified: wrangler's default).
 [[ -f node_modules/aws4fetch/package.json ]] || timeout 300 npm ci --no-audit --no-fund >&2
@@ -230,8 +235,9 @@ fi
 
 # --- servers ---------------------------------------------------------------
 logs=$(mktemp -d)
-sockets=(floor fixtures-cache fixtures-nocache ddb-cache ddb-nocache js-peer
-  stats-fixtures-cache stats-fixtures-nocache stats-ddb-cache stats-ddb-nocache)
+sockets=(floor fixtures-cache fixtures-cache-auth fixtures-nocache ddb-cache ddb-nocache js-peer
+  stats-fixtures-cache stats-fixtures-cache-auth stats-fixtures-nocache stats-ddb-cache stats-ddb-nocache
+  issuer)
 # As many distinct free ports as needed, bound together so none repeats.
 mapfile -t ports < <(python3 - $((${#sockets[@]} + 2)) <<'PY'
 import socket, sys
@@ -264,11 +270,23 @@ timeout 60 node bench/dynalite-seed.mjs --copies="$poll_ids" "$dynamodb_endpoint
 timeout 60 node bench/dynalite-seed.mjs "$dynamodb_endpoint" "$table" sessionId \
   fixtures/items/*.json >/dev/null || fail "seeding dynalite failed"
 
+# fixtures-cache-auth: the key set the issuer Worker serves, a token our
+# Worker accepts and a tampered copy it must refuse (pool and client id as in
+# bench/workerd.capnp; the issuer URL holds the issuer socket's port).
+auth_pool=us-east-1_Bench1234
+auth_client=benchclient0123456789
+auth_issuer="http://127.0.0.1:${port[issuer]}/$auth_pool"
+auth_out=$(node bench/auth-token.mjs fixtures/auth/test-key-a.pem "$logs/jwks.json" "$auth_issuer" "$auth_client") ||
+  fail "minting the benchmark token failed (bench/auth-token.mjs)"
+{ read -r auth_token && read -r auth_tampered; } <<<"$auth_out"
+[[ -n $auth_token && -n $auth_tampered ]] || fail "bench/auth-token.mjs printed no token"
+
 socket_args=()
 for name in "${sockets[@]}"; do socket_args+=(--socket-addr "$name=127.0.0.1:${port[$name]}"); done
 ((with_profile)) && socket_args+=(--inspector-addr "127.0.0.1:$inspector_port")
 say "starting workerd $("$workerd_bin" --version 2>&1 | awk '{print $2}') (bench/workerd.capnp, bundle staged in $stage)"
-BENCH_DYNAMODB_ENDPOINT=$dynamodb_endpoint spawn_server "$logs/workerd.log" \
+BENCH_DYNAMODB_ENDPOINT=$dynamodb_endpoint BENCH_AUTH_ISSUER=$auth_issuer BENCH_AUTH_JWKS=$(<"$logs/jwks.json") \
+  spawn_server "$logs/workerd.log" \
   "$workerd_bin" serve "$stage/bench/workerd.capnp" "${socket_args[@]}"
 workerd_pid=$SERVER_PID
 for name in "${sockets[@]}"; do
@@ -277,18 +295,30 @@ done
 
 path=/api/workflow/session-completed/status
 
-# smoke NAME EXPECTED_X_CACHE: one request must answer 200 with that x-cache.
+# smoke NAME EXPECTED_X_CACHE [CURL ARGS...]: one request must answer 200
+# with that x-cache (EXPECTED_X_CACHE "401": must answer 401 instead).
 smoke() {
   local name="$1" want="$2" headers status xcache
-  headers=$(curl -s -D - -o /dev/null --max-time 10 "http://127.0.0.1:${port[$name]}$path") ||
+  shift 2
+  headers=$(curl -s -D - -o /dev/null --max-time 10 "$@" "http://127.0.0.1:${port[$name]}$path") ||
     fail "$name: request failed" "$logs/workerd.log"
   status=$(head -n1 <<<"$headers" | awk '{print $2}')
+  if [[ $want == 401 ]]; then
+    [[ $status == 401 ]] || fail "$name: expected 401, got $status" "$logs/workerd.log"
+    return 0
+  fi
   xcache=$(grep -i '^x-cache:' <<<"$headers" | awk '{print $2}' | tr -d '\r' || true)
   [[ $status == 200 && $xcache == "$want" ]] ||
     fail "$name: expected 200 x-cache $want, got $status x-cache '${xcache}'" "$logs/workerd.log"
 }
 smoke fixtures-cache MISS
 smoke fixtures-cache HIT
+# With the token: 200 (the first request also fetches the key set from the
+# issuer); a tampered signature: 401; no token (AUTH_MODE=optional): 200.
+smoke fixtures-cache-auth MISS -H "Authorization: Bearer $auth_token"
+smoke fixtures-cache-auth HIT -H "Authorization: Bearer $auth_token"
+smoke fixtures-cache-auth 401 -H "Authorization: Bearer $auth_tampered"
+smoke fixtures-cache-auth HIT
 smoke fixtures-nocache BYPASS
 smoke ddb-cache MISS
 smoke ddb-cache HIT
@@ -344,7 +374,7 @@ run() {
   timeout $((warmup + 15)) "${wrk[@]}" -d"${warmup}s" "$url" "${extra[@]}" >/dev/null ||
     fail "$scenario: warm-up wrk failed"
   case "$scenario" in
-    fixtures-cache | fixtures-nocache | ddb-cache | ddb-nocache) stats_before=$(edge_stats "$scenario") ;;
+    fixtures-cache | fixtures-cache-auth | fixtures-nocache | ddb-cache | ddb-nocache) stats_before=$(edge_stats "$scenario") ;;
   esac
   before_w=$(cpu_ticks "$workerd_pid")
   before_d=$(cpu_ticks "$dynalite_pid")
@@ -354,7 +384,7 @@ run() {
   after_w=$(cpu_ticks "$workerd_pid")
   after_d=$(cpu_ticks "$dynalite_pid")
   case "$scenario" in
-    fixtures-cache | fixtures-nocache | ddb-cache | ddb-nocache) stats_after=$(edge_stats "$scenario") ;;
+    fixtures-cache | fixtures-cache-auth | fixtures-nocache | ddb-cache | ddb-nocache) stats_after=$(edge_stats "$scenario") ;;
   esac
   python3 - "$scenario" "${line#BENCH_JSON }" "$((after_w - before_w))" "$((after_d - before_d))" \
     "$(getconf CLK_TCK)" "$stats_before" "$stats_after" "$conns" >>"$rows" <<'PY'
@@ -377,6 +407,8 @@ base=http://127.0.0.1
 # shared machine touches both alike.
 run floor "$base:${port[floor]}$path" bench/wrk-report.lua
 run fixtures-cache "$base:${port[fixtures-cache]}$path" bench/wrk-report.lua
+# bench/wrk-report.lua sends `Authorization: Bearer $BENCH_AUTH_TOKEN` when set.
+BENCH_AUTH_TOKEN=$auth_token run fixtures-cache-auth "$base:${port[fixtures-cache-auth]}$path" bench/wrk-report.lua
 run fixtures-nocache "$base:${port[fixtures-nocache]}$path" bench/wrk-report.lua
 run ddb-cache "$base:${port[ddb-cache]}$path" bench/wrk-report.lua
 run js-peer "$base:${port[js-peer]}$path" bench/wrk-report.lua
@@ -430,6 +462,7 @@ profile() { # SCENARIO SERVICE URL [SCRIPT ARGS...]
 }
 if ((with_profile)); then
   profile fixtures-cache fixtures-cache "$base:${port[fixtures-cache]}$path"
+  BENCH_AUTH_TOKEN=$auth_token profile fixtures-cache-auth fixtures-cache-auth "$base:${port[fixtures-cache-auth]}$path"
   profile fixtures-nocache fixtures-nocache "$base:${port[fixtures-nocache]}$path"
   profile ddb-nocache-distinct ddb-nocache "$base:${port[ddb-nocache]}$path" session-completed "$distinct_ids"
 fi
@@ -529,9 +562,43 @@ for r in rows:
         e = r["edge"]
         edge.append(f'| {r["scenario"]} | {e["match"]} | {e["hit"]} | {e["miss"]} | {e["put"]} | {e["stored"]} |')
 
-print("\n" + comparison + "\n\n" + table + "\n", file=sys.stderr)
+# Token verification on the hit path: the same Worker and store, cache on,
+# with and without AUTH_MODE=optional and a valid token on every request.
+auth_md = ""
+plain, auth = by_name.get("fixtures-cache"), by_name.get("fixtures-cache-auth")
+if plain and auth:
+    def auth_row(label, r):
+        return (f'| {label} | {r["rps"]:,.0f} | {r["p50_ms"]:.2f} | {r["p90_ms"]:.2f} | {counts(r["codes"])} '
+                f'| {counts(r["xcache"])} | {r["workerd_cpu_us_per_req"]:.0f} |')
+    d_cpu = auth["workerd_cpu_us_per_req"] - plain["workerd_cpu_us_per_req"]
+    auth_md = "\n".join([
+        "| scenario (c=" + str(auth["connections"]) + ") | req/s | p50 ms | p90 ms | codes | x-cache | workerd CPU µs/req |",
+        "|---|---:|---:|---:|---|---|---:|",
+        auth_row("fixtures-cache (auth off)", plain),
+        auth_row("fixtures-cache-auth (AUTH_MODE=optional, valid RS256 token)", auth),
+        f'| **difference** (auth − off) | {auth["rps"] - plain["rps"]:+,.0f} ({ratio(auth["rps"], plain["rps"])}) '
+        f'| {auth["p50_ms"] - plain["p50_ms"]:+.2f} | {auth["p90_ms"] - plain["p90_ms"]:+.2f} | | '
+        f'| **{d_cpu:+.0f}** ({ratio(auth["workerd_cpu_us_per_req"], plain["workerd_cpu_us_per_req"])}) |',
+    ])
+
+print("\n" + comparison + "\n\n" + (auth_md + "\n\n" if auth_md else "") + table + "\n", file=sys.stderr)
 
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+auth_section = f"""
+## Authentication on the hit path
+
+The cost of verifying a Cognito token on a cache hit: the fixtures-cache Worker as is, and the same Worker with
+`AUTH_MODE=optional` (pool `us-east-1_Bench1234`, `COGNITO_ISSUER_URL` a local issuer Worker, bench/issuer.mjs) and
+`Authorization: Bearer <token>` on every request: an RS256 ID token minted at bench time with
+fixtures/auth/test-key-a.pem (bench/auth-token.mjs), kid `bench-kid`. Before the load it answered 200 with the token,
+401 with a signature character changed, 200 without a token. The key set is fetched and imported once per isolate (by
+the smoke requests), so each measured request parses the token, verifies its signature with WebCrypto
+(`crypto.subtle.verify`, RSASSA-PKCS1-v1_5 SHA-256, a 2048-bit key) and checks the claims, then is served from the
+memory tier like the first row. The CPU difference is that per-request cost (workerd's whole process, this run). A few
+MISSes are the entry's 30 s finished TTL running out during the run (the concurrent requests then each read the store).
+
+{auth_md}
+""" if auth_md else ""
 out = f"""# Benchmark results
 
 Generated by `scripts/bench.sh`; rerun it to refresh this file.
@@ -557,13 +624,14 @@ Ratios are req/s (higher is better for ours) and CPU per request (lower is bette
 - **cold start**: workerd started with a config holding only that Worker (bench/cold-ours.capnp / bench/cold-js-peer.capnp: ours with the cache off, so both answer the first request with a GetItem) on a fresh port; time from spawn to the first 200's body, {os.environ["BENCH_COLD_RUNS_N"]} launches each, alternating (bench/cold-start.mjs). It includes workerd's own start-up, the same for both.
 
 {cold_md}
-
+{auth_section}
 ## Load (requests to `/api/workflow/session-completed/status`)
 
 {table}
 
 - **floor**: a JS Worker returning a constant 793-byte JSON, on the same workerd: the ceiling for any Worker here. **floor-c1**, **…-c1**: the same at one connection; "vs floor" compares each row with the floor at its own connection count.
 - **fixtures-cache**: hit path — every measured request is a cache hit (x-cache), answered by the per-isolate memory cache in front of the edge cache, which is why the edge sees no lookups below.
+- **fixtures-cache-auth**: the same with authentication on and a valid token on every request (see "Authentication on the hit path").
 - **fixtures-nocache**: every `CACHE_*_TTL_SECONDS=0`: caching off, so the Worker neither looks up nor stores anything (the lookups column shows it) and reads the embedded fixture store on every request.
 - **ddb-cache** / **ddb-nocache**: the DynamoDB store on dynalite, cache on (hits) / off. With one session id and the cache off, concurrent misses inside the isolate are coalesced onto one in-flight GetItem (`coalesce::Coalescer`); see the codes column for how the waiting requests fare.
 - **ddb-nocache-distinct**: cache off, {os.environ["BENCH_DISTINCT"]} session ids round-robin: every request is a signed GetItem over HTTP.

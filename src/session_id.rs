@@ -1,6 +1,5 @@
 //! The `{session_id}` path segment: decoding and validation (contract section 1).
 
-use std::fmt;
 
 /// DynamoDB's partition-key limit.
 pub const MAX_SESSION_ID_BYTES: usize = 2048;
@@ -77,12 +76,6 @@ impl SessionId {
             .remove(b'_')
             .remove(b'~');
         percent_encoding::utf8_percent_encode(&self.0, ESCAPE).to_string()
-    }
-}
-
-impl fmt::Display for SessionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

@@ -5,7 +5,6 @@
 //! validated whatever the mode, so a typo is found before auth is switched
 //! on. Errors name the setting and the problem, never the value.
 
-use std::fmt;
 
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// Upper bound of `AUTH_CLOCK_SKEW_SECONDS`.
@@ -212,12 +211,6 @@ impl AuthSettings {
                 clock_skew_seconds,
             }),
         })
-    }
-}
-
-impl fmt::Display for AuthMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
