@@ -1,6 +1,5 @@
 //! The `{session_id}` path segment: decoding and validation (contract section 1).
 
-
 /// DynamoDB's partition-key limit.
 pub const MAX_SESSION_ID_BYTES: usize = 2048;
 

@@ -900,6 +900,25 @@ mod s8_authentication {
     }
 
     #[test]
+    fn the_header_is_read_only_when_authentication_is_on() {
+        assert!(isolate().wants_authorization());
+        let config = Config::from_lookup(&|_| None).unwrap();
+        let open = Isolate::new(Ok(Setup {
+            config,
+            store: Counting(Cell::new(0)),
+            auth: AuthSettings::off(),
+        }));
+        assert!(!open.wants_authorization());
+        // Likewise the preflight headers, for OPTIONS alone.
+        assert!(workflow_status_worker::service::reads_preflight_headers(
+            "OPTIONS"
+        ));
+        assert!(!workflow_status_worker::service::reads_preflight_headers(
+            "GET"
+        ));
+    }
+
+    #[test]
     fn preflights_and_health_are_not_authenticated() {
         let isolate = isolate();
         let edge = RecordingEdge::default();

@@ -5,7 +5,6 @@
 //! validated whatever the mode, so a typo is found before auth is switched
 //! on. Errors name the setting and the problem, never the value.
 
-
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// Upper bound of `AUTH_CLOCK_SKEW_SECONDS`.
 pub const MAX_CLOCK_SKEW_SECONDS: u32 = 300;

@@ -41,6 +41,12 @@ pub struct Incoming {
     pub correlation_id: String,
 }
 
+/// Whether a request with this method is looked at for CORS preflight
+/// headers (`Access-Control-Request-*`): only `OPTIONS` is.
+pub fn reads_preflight_headers(method: &str) -> bool {
+    method == "OPTIONS"
+}
+
 /// The `Authorization` header's value. `Debug` never shows it: a token
 /// must not reach a log line.
 #[derive(Clone, Default)]
@@ -82,6 +88,12 @@ impl<S> Isolate<S> {
             version: None,
             auth: Box::new(Open),
         }
+    }
+
+    /// Whether the `Authorization` header is looked at (authentication on):
+    /// else the shell need not read it.
+    pub fn wants_authorization(&self) -> bool {
+        !self.auth.is_open()
     }
 
     /// Whether reads depend on where a request is served (several

@@ -3,14 +3,36 @@
 //! `MetricsSink`.
 
 use worker::js_sys::Reflect;
-use worker::{AnalyticsEngineDataPointBuilder, AnalyticsEngineDataset, web_sys};
+use worker::{AnalyticsEngineDataPointBuilder, AnalyticsEngineDataset, Env, web_sys};
 
 use crate::metrics::{DataPoint, MetricsSink};
 use crate::rate_limit::RateLimiter;
 use crate::regions::{Coordinates, Location};
 
+/// The optional bindings, looked up once per isolate (each lookup crosses
+/// into JavaScript several times).
+pub struct Bindings {
+    pub limiter: Limiter,
+    pub metrics: Metrics,
+}
+
+impl Bindings {
+    pub fn from_env(env: &Env) -> Self {
+        Bindings {
+            limiter: Limiter(env.rate_limiter("RATE_LIMITER").ok()),
+            metrics: Metrics(env.analytics_engine("METRICS").ok()),
+        }
+    }
+}
+
 /// The Rate Limiting binding, when bound; a failing binding lets requests on.
 pub struct Limiter(pub Option<worker::RateLimiter>);
+
+impl Limiter {
+    pub fn is_bound(&self) -> bool {
+        self.0.is_some()
+    }
+}
 
 impl RateLimiter for Limiter {
     async fn allow(&self, key: &str) -> bool {

@@ -20,13 +20,15 @@ use crate::correlation::correlation_id;
 use crate::error::event_line;
 use crate::reply::Reply;
 use crate::route::path_and_query;
-use crate::service::{Authorization, Deps, Incoming, Isolate, serve};
+use crate::service::{Authorization, Deps, Incoming, Isolate, reads_preflight_headers, serve};
 use crate::setup::Setup;
 use crate::store::AnyStore;
 
 thread_local! {
-    /// Built on the isolate's first request: vars and secrets are fixed for its life.
+    /// Built on the isolate's first request: vars, secrets and bindings are
+    /// fixed for its life.
     static ISOLATE: OnceCell<Rc<Isolate<AnyStore<WorkerClock>>>> = const { OnceCell::new() };
+    static BINDINGS: OnceCell<Rc<bindings::Bindings>> = const { OnceCell::new() };
 }
 
 #[derive(Clone, Copy)]
@@ -61,7 +63,6 @@ async fn fetch(
     env: Env,
     ctx: Context,
 ) -> worker::Result<web_sys::Response> {
-    let mut incoming = incoming(&request);
     let isolate = ISOLATE.with(|cell| {
         let isolate = cell.get_or_init(|| {
             let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
@@ -80,18 +81,19 @@ async fn fetch(
         });
         Rc::clone(isolate)
     });
+    let bindings = BINDINGS
+        .with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(bindings::Bindings::from_env(&env)))));
+    let mut incoming = incoming(&request, &isolate, bindings.limiter.is_bound());
     if isolate.wants_location() {
         incoming.location = Some(bindings::location(&request));
     }
     let edge = WorkersCache { ctx: &ctx };
-    let limiter = bindings::Limiter(env.rate_limiter("RATE_LIMITER").ok());
-    let metrics = bindings::Metrics(env.analytics_engine("METRICS").ok());
     let deps = Deps {
         isolate: &isolate,
         edge: &edge,
         clock: &WorkerClock,
-        limiter: &limiter,
-        metrics: &metrics,
+        limiter: &bindings.limiter,
+        metrics: &bindings.metrics,
     };
     let outcome = serve(&incoming, &deps).await;
     for line in &outcome.log {
@@ -100,23 +102,28 @@ async fn fetch(
     to_response(outcome.reply).map_err(|error| worker::Error::JsError(format!("{error:?}")))
 }
 
-fn incoming(request: &web_sys::Request) -> Incoming {
+/// Reads only the headers the service will look at: each read crosses
+/// into JavaScript.
+fn incoming<S>(request: &web_sys::Request, isolate: &Isolate<S>, limited: bool) -> Incoming {
     let headers = request.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
+    let header_if = |wanted: bool, name: &str| if wanted { header(name) } else { None };
     let url = request.url();
     let (path, query) = path_and_query(&url);
+    let method = request.method();
+    let preflight = reads_preflight_headers(&method);
     Incoming {
-        method: request.method(),
         path: path.to_owned(),
         query: query.map(str::to_owned),
         origin: header("origin"),
-        access_control_request_method: header("access-control-request-method"),
-        access_control_request_headers: header("access-control-request-headers"),
+        access_control_request_method: header_if(preflight, "access-control-request-method"),
+        access_control_request_headers: header_if(preflight, "access-control-request-headers"),
         if_none_match: header("if-none-match"),
-        client: header("cf-connecting-ip"),
+        client: header_if(limited, "cf-connecting-ip"),
         location: None,
-        authorization: header("authorization").map(Authorization),
+        authorization: header_if(isolate.wants_authorization(), "authorization").map(Authorization),
         correlation_id: correlation_id(header("cf-ray"), random),
+        method,
     }
 }
 
