@@ -11,6 +11,7 @@ use worker::{
 };
 
 mod bindings;
+mod response;
 mod webcrypto;
 
 use crate::auth::{Authenticator, HttpJwks, gate_for};
@@ -18,7 +19,6 @@ use crate::cache::{EdgeCache, Entry, stored};
 use crate::clock::Clock;
 use crate::correlation::correlation_id;
 use crate::error::event_line;
-use crate::reply::Reply;
 use crate::route::path_and_query;
 use crate::service::{Authorization, Deps, Incoming, Isolate, reads_preflight_headers, serve};
 use crate::setup::Setup;
@@ -99,7 +99,8 @@ async fn fetch(
     for line in &outcome.log {
         console_error!("{line}");
     }
-    to_response(outcome.reply).map_err(|error| worker::Error::JsError(format!("{error:?}")))
+    response::to_response(&outcome.reply)
+        .map_err(|error| worker::Error::JsError(format!("{error:?}")))
 }
 
 /// Reads only the headers the service will look at: each read crosses
@@ -125,20 +126,6 @@ fn incoming<S>(request: &web_sys::Request, isolate: &Isolate<S>, limited: bool) 
         correlation_id: correlation_id(header("cf-ray"), random),
         method,
     }
-}
-
-fn to_response(reply: Reply) -> Result<web_sys::Response, wasm_bindgen::JsValue> {
-    let headers = web_sys::Headers::new()?;
-    for (name, value) in &reply.headers {
-        // Values are built by the service from validated text; a value the
-        // runtime still refuses is dropped rather than failing the request.
-        let _ = headers.set(name, value);
-    }
-    let init = web_sys::ResponseInit::new();
-    init.set_status(reply.status);
-    init.set_headers(&headers);
-    let body = (!reply.body.is_empty()).then_some(reply.body.as_str());
-    web_sys::Response::new_with_opt_str_and_init(body, &init)
 }
 
 /// The Workers Cache API behind the service's `EdgeCache`.
