@@ -27,6 +27,7 @@ pub mod credentials;
 pub mod decimal;
 pub mod document;
 pub mod error;
+pub mod http;
 pub mod metrics;
 pub mod rate_limit;
 pub mod redact;

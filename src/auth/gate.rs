@@ -63,7 +63,7 @@ pub struct HttpJwks {
 impl Default for HttpJwks {
     fn default() -> Self {
         HttpJwks {
-            client: crate::store::dynamodb::client(),
+            client: crate::http::client(),
         }
     }
 }
@@ -71,16 +71,16 @@ impl Default for HttpJwks {
 impl JwksSource for HttpJwks {
     async fn fetch(&self, url: &str, timeout: Duration) -> Result<Vec<u8>, JwksFetchError> {
         let failed = |what: &str| JwksFetchError(format!("{what} ({url})"));
-        let request = self.client.get(url).timeout(timeout);
-        #[cfg(target_arch = "wasm32")]
-        let request = request.fetch_redirect_manual();
-        let response = request.send().await.map_err(|e| {
-            failed(if e.is_timeout() {
-                "timed out"
-            } else {
-                "unreachable"
-            })
-        })?;
+        let response = crate::http::no_redirects(self.client.get(url).timeout(timeout))
+            .send()
+            .await
+            .map_err(|e| {
+                failed(if e.is_timeout() {
+                    "timed out"
+                } else {
+                    "unreachable"
+                })
+            })?;
         if response.status().as_u16() != 200 {
             return Err(failed(&format!("HTTP {}", response.status().as_u16())));
         }

@@ -68,7 +68,7 @@ impl<C: Clock> DynamoStore<C> {
             quota: RetryQuota::new(retry.quota),
             retry,
             credentials,
-            client: client(),
+            client: crate::http::client(),
             clock,
             jitter,
         }
@@ -106,16 +106,8 @@ impl<C: Clock> DynamoStore<C> {
             consistent_read: self.consistent_read,
         };
         let signed = get_item.sign(&self.credentials, now)?;
-        let mut builder = self
-            .client
-            .post(&signed.url)
-            .timeout(timeout)
+        let mut builder = crate::http::no_redirects(self.client.post(&signed.url).timeout(timeout))
             .body(signed.body);
-        // Natively the client follows no redirect; `fetch` needs telling.
-        #[cfg(target_arch = "wasm32")]
-        {
-            builder = builder.fetch_redirect_manual();
-        }
         for (name, value) in &signed.headers {
             builder = builder.header(name, value);
         }
@@ -125,7 +117,7 @@ impl<C: Clock> DynamoStore<C> {
             .await
             .map_err(|e| transport_error(table, &e, timeout_ms))?;
         let status = response.status().as_u16();
-        // A redirect is not followed (see `client`), and an answer from
+        // A redirect is not followed (`http::no_redirects`), and an answer from
         // anywhere but the endpoint is not DynamoDB's: neither is trusted.
         let asked = reqwest::Url::parse(&signed.url).ok();
         if asked.as_ref() != Some(response.url()) || (300..400).contains(&status) {
@@ -298,24 +290,6 @@ impl<C: Clock> StatusStore for DynamoStore<C> {
             tried: tried.into_inner(),
             events: events.into_inner(),
         }
-    }
-}
-
-/// The HTTP client every outbound call uses.
-pub fn client() -> reqwest::Client {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        // Proxies from the environment would send tests' loopback traffic
-        // elsewhere; redirects are refused (see `send`).
-        reqwest::Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new())
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        reqwest::Client::new()
     }
 }
 
