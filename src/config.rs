@@ -56,7 +56,7 @@ impl Config {
     pub fn from_lookup(lookup: Lookup<'_>) -> Result<Config, ConfigError> {
         let store = StoreKind::from_vars(lookup)?;
         let table = Table::from_vars(lookup)?;
-        let replicas = Table::replicas_from_vars(lookup)?;
+        let replicas = table.replicas_from_vars(lookup)?;
         let cache_keys = CacheKeys::new(store.as_str(), &table);
         Ok(Config {
             store,

@@ -51,11 +51,11 @@ impl Table {
     /// Every replica to read: `DYNAMODB_REGIONS` (comma-separated) with
     /// optional per-region endpoints in `DYNAMODB_ENDPOINTS`
     /// (`region=url,…`). Unset, the one table [`Table::from_vars`] builds,
-    /// exactly as before. The first configured region is the primary.
-    pub fn replicas_from_vars(lookup: Lookup<'_>) -> Result<Vec<Table>, ConfigError> {
-        let primary = Table::from_vars(lookup)?;
+    /// exactly as before. `self` is that table (already parsed): the
+    /// replicas share its name and key attribute.
+    pub fn replicas_from_vars(&self, lookup: Lookup<'_>) -> Result<Vec<Table>, ConfigError> {
         let Some(list) = get(lookup, "DYNAMODB_REGIONS") else {
-            return Ok(vec![primary]);
+            return Ok(vec![self.clone()]);
         };
         let names: Vec<&str> = list
             .split(',')
@@ -125,8 +125,8 @@ impl Table {
                     })
                     .unwrap_or_else(|| format!("https://dynamodb.{region}.amazonaws.com")),
                 region: (*region).to_owned(),
-                name: primary.name.clone(),
-                key_attribute: primary.key_attribute.clone(),
+                name: self.name.clone(),
+                key_attribute: self.key_attribute.clone(),
             })
             .collect())
     }
@@ -232,7 +232,8 @@ mod tests {
     }
 
     fn replicas(pairs: &[(&str, &str)]) -> Result<Vec<Table>, ConfigError> {
-        Table::replicas_from_vars(&from_pairs(pairs))
+        let lookup = from_pairs(pairs);
+        Table::from_vars(&lookup)?.replicas_from_vars(&lookup)
     }
 
     #[test]
