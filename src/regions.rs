@@ -20,6 +20,28 @@ pub struct Location {
     pub continent: Option<String>,
 }
 
+impl Location {
+    /// From `request.cf`'s fields as the runtime gives them (latitude and
+    /// longitude are decimal strings); unreadable coordinates are none.
+    pub fn from_cf(
+        latitude: Option<String>,
+        longitude: Option<String>,
+        continent: Option<String>,
+    ) -> Location {
+        let number =
+            |text: Option<String>| text?.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        Location {
+            coordinates: number(latitude)
+                .zip(number(longitude))
+                .map(|(latitude, longitude)| Coordinates {
+                    latitude,
+                    longitude,
+                }),
+            continent,
+        }
+    }
+}
+
 /// Commercial AWS regions with DynamoDB: name, approximate location,
 /// continent. (China's regions use other endpoints and are not listed.)
 const REGIONS: &[(&str, f64, f64, &str)] = &[
@@ -186,6 +208,23 @@ mod tests {
         let km = distance_km(london, new_york);
         assert!((5500.0..5650.0).contains(&km), "{km}");
         assert!(distance_km(london, london) < 1e-6);
+    }
+
+    #[test]
+    fn cf_fields_become_a_location() {
+        let s = |v: &str| Some(v.to_owned());
+        let frankfurt = Location::from_cf(s(" 50.11"), s("8.68"), s("EU"));
+        assert_eq!(
+            frankfurt.coordinates,
+            Some(Coordinates {
+                latitude: 50.11,
+                longitude: 8.68
+            })
+        );
+        assert_eq!(frankfurt.continent.as_deref(), Some("EU"));
+        for (lat, lon) in [(s("NaN"), s("1")), (s("1"), None), (s("north"), s("2"))] {
+            assert_eq!(Location::from_cf(lat, lon, None).coordinates, None);
+        }
     }
 
     #[test]

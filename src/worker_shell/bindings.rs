@@ -7,7 +7,7 @@ use worker::{AnalyticsEngineDataPointBuilder, AnalyticsEngineDataset, Env, web_s
 
 use crate::metrics::{DataPoint, MetricsSink};
 use crate::rate_limit::RateLimiter;
-use crate::regions::{Coordinates, Location};
+use crate::regions::Location;
 
 /// The optional bindings, looked up once per isolate (each lookup crosses
 /// into JavaScript several times).
@@ -69,20 +69,5 @@ pub fn location(request: &web_sys::Request) -> Location {
         let cf = cf.as_ref().filter(|cf| cf.is_object())?;
         Reflect::get(cf, &name.into()).ok()?.as_string()
     };
-    let number = |name: &str| {
-        field(name)?
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-    };
-    Location {
-        coordinates: number("latitude")
-            .zip(number("longitude"))
-            .map(|(latitude, longitude)| Coordinates {
-                latitude,
-                longitude,
-            }),
-        continent: field("continent"),
-    }
+    Location::from_cf(field("latitude"), field("longitude"), field("continent"))
 }

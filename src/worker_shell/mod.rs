@@ -24,11 +24,38 @@ use crate::service::{Authorization, Deps, Incoming, Isolate, reads_preflight_hea
 use crate::setup::Setup;
 use crate::store::AnyStore;
 
+/// What the shell keeps per isolate: the service's state and the runtime's
+/// optional bindings, both built on the first request (vars, secrets and
+/// bindings are fixed for an isolate's life).
+struct Shell {
+    isolate: Isolate<AnyStore<WorkerClock>>,
+    bindings: bindings::Bindings,
+}
+
+impl Shell {
+    fn from_env(env: &Env) -> Self {
+        let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
+        let version = env.get_binding::<WorkerVersionMetadata>("VERSION").ok();
+        let setup = Setup::from_vars(&lookup, WorkerClock, random);
+        let auth = setup.as_ref().ok().map(|s| s.auth.clone());
+        let isolate = Isolate::new(setup).with_version(version.map(|v| v.id()));
+        let isolate = match auth {
+            Some(auth) => isolate.with_auth(gate_for(
+                Authenticator::new(auth, webcrypto::WebCrypto),
+                HttpJwks::default(),
+                WorkerClock,
+            )),
+            None => isolate,
+        };
+        Shell {
+            isolate,
+            bindings: bindings::Bindings::from_env(env),
+        }
+    }
+}
+
 thread_local! {
-    /// Built on the isolate's first request: vars, secrets and bindings are
-    /// fixed for its life.
-    static ISOLATE: OnceCell<Rc<Isolate<AnyStore<WorkerClock>>>> = const { OnceCell::new() };
-    static BINDINGS: OnceCell<Rc<bindings::Bindings>> = const { OnceCell::new() };
+    static SHELL: OnceCell<Rc<Shell>> = const { OnceCell::new() };
 }
 
 #[derive(Clone, Copy)]
@@ -63,33 +90,15 @@ async fn fetch(
     env: Env,
     ctx: Context,
 ) -> worker::Result<web_sys::Response> {
-    let isolate = ISOLATE.with(|cell| {
-        let isolate = cell.get_or_init(|| {
-            let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
-            let version = env.get_binding::<WorkerVersionMetadata>("VERSION").ok();
-            let setup = Setup::from_vars(&lookup, WorkerClock, random);
-            let auth = setup.as_ref().ok().map(|s| s.auth.clone());
-            let isolate = Isolate::new(setup).with_version(version.map(|v| v.id()));
-            Rc::new(match auth {
-                Some(auth) => isolate.with_auth(gate_for(
-                    Authenticator::new(auth, webcrypto::WebCrypto),
-                    HttpJwks::default(),
-                    WorkerClock,
-                )),
-                None => isolate,
-            })
-        });
-        Rc::clone(isolate)
-    });
-    let bindings = BINDINGS
-        .with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(bindings::Bindings::from_env(&env)))));
-    let mut incoming = incoming(&request, &isolate, bindings.limiter.is_bound());
+    let shell = SHELL.with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(Shell::from_env(&env)))));
+    let (isolate, bindings) = (&shell.isolate, &shell.bindings);
+    let mut incoming = incoming(&request, isolate, bindings.limiter.is_bound());
     if isolate.wants_location() {
         incoming.location = Some(bindings::location(&request));
     }
     let edge = WorkersCache { ctx: &ctx };
     let deps = Deps {
-        isolate: &isolate,
+        isolate,
         edge: &edge,
         clock: &WorkerClock,
         limiter: &bindings.limiter,
