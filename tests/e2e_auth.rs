@@ -8,34 +8,18 @@ mod e2e_support;
 
 use serde_json::{Value, json};
 
-use e2e_support::{Answer, client, env, front_count, get, send, status_url, unique_id};
+use e2e_support::{Answer, admin, env, front_count, get, send, status_url, unique_id};
 
 async fn mint(options: Value) -> String {
     let base = env("E2E_ISSUER_BASE");
-    let text = client()
-        .post(format!("{base}/__issuer/mint"))
-        .body(options.to_string())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let body: Value = serde_json::from_str(&text).unwrap();
+    let body = admin(&format!("{base}/__issuer/mint"), Some(options.to_string())).await;
     body["token"].as_str().unwrap().to_owned()
 }
 
 async fn jwks_fetches(base: &str) -> u64 {
-    let text = client()
-        .get(format!("{base}/__issuer/jwks-count"))
-        .send()
-        .await
+    admin(&format!("{base}/__issuer/jwks-count"), None).await["count"]
+        .as_u64()
         .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let body: Value = serde_json::from_str(&text).unwrap();
-    body["count"].as_u64().unwrap()
 }
 
 async fn poll(worker: &str, id: &str, token: Option<&str>) -> Answer {
@@ -205,12 +189,7 @@ async fn required_mode_rejects_anonymous_callers() {
 #[ignore = "needs the servers scripts/test.sh starts"]
 async fn a_key_set_that_cannot_be_fetched_is_503_with_retry_after() {
     let (worker, down) = (env("E2E_AUTH_DOWN_URL"), env("E2E_ISSUER_DOWN_BASE"));
-    client()
-        .post(format!("{down}/__issuer/jwks-down"))
-        .body("1")
-        .send()
-        .await
-        .unwrap();
+    admin(&format!("{down}/__issuer/jwks-down"), Some("1".to_owned())).await;
     // Signed by the other issuer: the key set is never reached anyway.
     let token = mint(json!({})).await;
     let answer = poll(&worker, "session-completed", Some(&token)).await;

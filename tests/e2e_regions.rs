@@ -11,7 +11,9 @@ mod e2e_support;
 
 use std::time::{Duration, Instant};
 
-use e2e_support::{Answer, client, env, front_count, front_plan, send, status_url, unique_id};
+use e2e_support::{
+    Answer, env, front_count, front_default, front_plan, front_total, send, status_url, unique_id,
+};
 
 /// A request served in Frankfurt: eu-west-1 is nearer than us-east-1.
 const FRANKFURT: &str = r#"{"latitude":"50.11","longitude":"8.68","continent":"EU","colo":"FRA"}"#;
@@ -22,30 +24,6 @@ async fn poll(worker: &str, id: &str, cf: &str) -> (Answer, Duration) {
     let started = Instant::now();
     let answer = send("GET", &status_url(worker, id), &[("x-test-cf", cf)]).await;
     (answer, started.elapsed())
-}
-
-async fn set_default(front: &str, action: &str) {
-    let response = client()
-        .post(format!("{front}/__front/default"))
-        .body(format!(r#"{{"action":"{action}"}}"#))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-}
-
-async fn total(front: &str) -> u64 {
-    let text = client()
-        .get(format!("{front}/__front/count"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    serde_json::from_str::<serde_json::Value>(&text).unwrap()["count"]
-        .as_u64()
-        .unwrap()
 }
 
 #[tokio::test]
@@ -112,8 +90,8 @@ async fn reads_go_to_the_nearest_replica_and_fail_over_within_the_deadline() {
 
     // eu-west-1 goes down: after a few failures its breaker opens, and the
     // reads that follow go straight to us-east-1, costing no time there.
-    set_default(&eu, "hang:5").await;
-    let before = total(&eu).await;
+    front_default(&eu, "hang:5").await;
+    let before = front_total(&eu).await;
     let mut answers = Vec::new();
     for _ in 0..12 {
         let (answer, elapsed) = poll(&worker, &unique_id("regions-down"), FRANKFURT).await;
@@ -121,7 +99,7 @@ async fn reads_go_to_the_nearest_replica_and_fail_over_within_the_deadline() {
         assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
         answers.push(elapsed);
     }
-    let probes = total(&eu).await - before;
+    let probes = front_total(&eu).await - before;
     assert!(probes <= 3, "the dead region still got {probes} requests");
     let open_failover = answers[answers.len() - 1];
     assert!(
@@ -136,7 +114,7 @@ async fn reads_go_to_the_nearest_replica_and_fail_over_within_the_deadline() {
     // Both regions fail: a 500 naming both.
     let id = unique_id("regions-both");
     front_plan(&us, &id, &["error503"; 5]).await;
-    set_default(&eu, "error503").await;
+    front_default(&eu, "error503").await;
     let (answer, _) = poll(&worker, &id, ASHBURN).await;
     assert_eq!(answer.status, 500, "{}", answer.body);
     let detail = answer.detail();
@@ -147,7 +125,7 @@ async fn reads_go_to_the_nearest_replica_and_fail_over_within_the_deadline() {
 
     // eu-west-1 recovers: after the cool-down one probe closes the breaker
     // and Frankfurt reads it again.
-    set_default(&eu, "pass").await;
+    front_default(&eu, "pass").await;
     tokio::time::sleep(Duration::from_millis(10_500)).await;
     let id = unique_id("regions-back");
     let (answer, _) = poll(&worker, &id, FRANKFURT).await;

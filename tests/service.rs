@@ -18,6 +18,20 @@ use workflow_status_worker::settings::from_pairs;
 use workflow_status_worker::setup::Setup;
 use workflow_status_worker::store::Read;
 
+/// A store that counts its reads and has no item.
+struct Counting(Cell<u32>);
+
+impl workflow_status_worker::store::StatusStore for Counting {
+    async fn get(
+        &self,
+        _id: &workflow_status_worker::session_id::SessionId,
+        _near: Option<&workflow_status_worker::regions::Location>,
+    ) -> Read {
+        self.0.set(self.0.get() + 1);
+        Read::once(Ok(None))
+    }
+}
+
 fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
@@ -638,20 +652,6 @@ mod operations {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    /// A store that counts its reads.
-    struct Counting(Cell<u32>);
-
-    impl workflow_status_worker::store::StatusStore for Counting {
-        async fn get(
-            &self,
-            _id: &workflow_status_worker::session_id::SessionId,
-            _near: Option<&workflow_status_worker::regions::Location>,
-        ) -> Read {
-            self.0.set(self.0.get() + 1);
-            Read::once(Ok(None))
-        }
-    }
-
     /// Lets `left` requests through, then refuses.
     struct Budget(Cell<u32>, RefCell<Vec<String>>);
 
@@ -787,19 +787,6 @@ mod s8_authentication {
                 None => Err(AuthFailure::NotAuthenticated),
             };
             Box::pin(async move { decision })
-        }
-    }
-
-    struct Counting(Cell<u32>);
-
-    impl workflow_status_worker::store::StatusStore for Counting {
-        async fn get(
-            &self,
-            _id: &workflow_status_worker::session_id::SessionId,
-            _near: Option<&workflow_status_worker::regions::Location>,
-        ) -> Read {
-            self.0.set(self.0.get() + 1);
-            Read::once(Ok(None))
         }
     }
 

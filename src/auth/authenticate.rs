@@ -207,7 +207,7 @@ mod tests {
 
     use super::super::claims::{ClaimError, TokenUse};
     use super::super::key_cache::UNKNOWN_KID_REFETCH_MS;
-    use super::super::test_support::{KEY_A, KEY_B, RsaVerifier, b64, jwks_body, mint};
+    use super::super::test_support::{KEY_A, KEY_B, RsaVerifier, b64, jwks_body, mint, with};
     use super::*;
 
     const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool";
@@ -282,17 +282,6 @@ mod tests {
             "client_id": CLIENT, "iss": ISSUER, "exp": NOW + 3600, "iat": NOW - 5,
             "scope": "aws.cognito.signin.user.admin",
         })
-    }
-
-    fn with(mut claims: Value, changes: Value) -> Value {
-        for (k, v) in changes.as_object().unwrap() {
-            if v.is_null() {
-                claims.as_object_mut().unwrap().remove(k);
-            } else {
-                claims[k] = v.clone();
-            }
-        }
-        claims
     }
 
     fn rejection(result: Result<Identity, AuthFailure>) -> (Rejection, &'static str) {

@@ -160,6 +160,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::auth::test_support::with;
 
     const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool";
     const NOW_MS: f64 = 1_700_000_000_000.0;
@@ -187,17 +188,6 @@ mod tests {
             "sub": "sub-2", "username": "bob", "token_use": "access",
             "client_id": "client-b", "iss": ISSUER, "exp": NOW + 60,
         })
-    }
-
-    fn with(mut claims: Value, changes: Value) -> Value {
-        for (k, v) in changes.as_object().unwrap() {
-            if v.is_null() {
-                claims.as_object_mut().unwrap().remove(k);
-            } else {
-                claims[k] = v.clone();
-            }
-        }
-        claims
     }
 
     fn check(claims: &Value, skew: u32) -> Result<Principal, ClaimError> {

@@ -23,6 +23,18 @@ pub fn signing_key(pem: &str) -> SigningKey<Sha256> {
     SigningKey::<Sha256>::from_pkcs8_pem(pem).unwrap()
 }
 
+/// `claims` with `changes` applied: a null value removes that claim.
+pub fn with(mut claims: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        if v.is_null() {
+            claims.as_object_mut().unwrap().remove(k);
+        } else {
+            claims[k] = v.clone();
+        }
+    }
+    claims
+}
+
 pub fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }

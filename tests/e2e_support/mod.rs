@@ -155,15 +155,28 @@ pub const TRANSIENT_FAULTS: [(&[&str], u32); 9] = [
     (&["truncated"], 2),
 ];
 
+/// A test server's admin call: GET (no body) or POST, answered 200 with JSON.
+pub async fn admin(url: &str, body: Option<String>) -> serde_json::Value {
+    let request = match body {
+        Some(body) => client().post(url).body(body),
+        None => client().get(url),
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "{url}: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: not JSON ({e}): {text}"))
+}
+
 pub async fn front_plan(front: &str, session: &str, actions: &[&str]) {
     let body = serde_json::json!({ "session": session, "actions": actions }).to_string();
-    let response = client()
-        .post(format!("{front}/__front/plan"))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "front rejected plan {actions:?}");
+    admin(&format!("{front}/__front/plan"), Some(body)).await;
+}
+
+/// The action for every call whose session has no plan (`pass` restores it).
+pub async fn front_default(front: &str, action: &str) {
+    let body = serde_json::json!({ "action": action }).to_string();
+    admin(&format!("{front}/__front/default"), Some(body)).await;
 }
 
 pub async fn front_count(front: &str, session: &str) -> u64 {
@@ -171,16 +184,14 @@ pub async fn front_count(front: &str, session: &str) -> u64 {
         "{front}/__front/count?session={}",
         percent_encoding::utf8_percent_encode(session, percent_encoding::NON_ALPHANUMERIC)
     );
-    let text = client()
-        .get(url)
-        .send()
-        .await
+    admin(&url, None).await["count"].as_u64().unwrap()
+}
+
+/// Calls the front saw, over every session.
+pub async fn front_total(front: &str) -> u64 {
+    admin(&format!("{front}/__front/count"), None).await["count"]
+        .as_u64()
         .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
-    body["count"].as_u64().unwrap()
 }
 
 /// A unique session id per call, so tests sharing servers never collide.
