@@ -1,4 +1,4 @@
-//! Run last (scripts/test.sh and scripts/e2e-hardening.sh run it in a cargo
+//! Run last (scripts/test.sh runs it in a cargo
 //! invocation of its own after every other end-to-end test): no log line any
 //! end-to-end server wrote — workers under wrangler dev, bare workerd, moto,
 //! the fault front — carries the access key id, the secret, a session

@@ -140,17 +140,27 @@ seed_moto() {
 # start_front VENV_DIR UPSTREAM_URL LOGFILE: fault_front.py on a free port;
 # sets FRONT_URL.
 start_front() {
-  local venv="$1" upstream="$2" log="$3" pid line
+  local venv="$1" upstream="$2" log="$3"
   _servers_say "starting fault front for $upstream (log $log)"
-  spawn_server "$log" "$venv/bin/python" -u "$SERVERS_ROOT/tests/support/fault_front.py" \
-    --upstream "$upstream" --port 0
+  _start_listener "fault front" 10 "$log" "$venv/bin/python" -u \
+    "$SERVERS_ROOT/tests/support/fault_front.py" --upstream "$upstream" --port 0 || return 1
+  FRONT_URL=$LISTENER_URL
+  _servers_say "fault front ready at $FRONT_URL"
+}
+
+# _start_listener WHAT SECONDS LOG CMD...: spawns CMD (one of our test
+# servers, which picks a free port and prints `listening on 127.0.0.1:N`
+# once ready) and waits for that line; sets LISTENER_URL (http://127.0.0.1:N).
+_start_listener() {
+  local what="$1" seconds="$2" log="$3" pid line
+  shift 3
+  spawn_server "$log" "$@"
   pid=$SERVER_PID
-  await_ready "$pid" "$log" "fault front" 10 \
+  await_ready "$pid" "$log" "$what" "$seconds" \
     grep -q -m1 'listening on 127\.0\.0\.1:[0-9]*' "$log" || return 1
   _servers_check_group "$pid" "$log" || return 1
   line=$(grep -m1 -o 'listening on 127\.0\.0\.1:[0-9]*' "$log")
-  FRONT_URL="http://${line#listening on }"
-  _servers_say "fault front ready at $FRONT_URL"
+  LISTENER_URL="http://${line#listening on }"
 }
 
 # stop_servers: TERM every group started above, KILL what is left after ~3 s.
@@ -237,15 +247,11 @@ start_workerd() {
 # Cognito issuer: JWKS, minted tokens) on a free port; sets ISSUER_BASE
 # (http://127.0.0.1:N) and ISSUER_URL (the issuer, ISSUER_BASE/local_pool).
 start_issuer() {
-  local venv="$1" log="$2" pid line
+  local venv="$1" log="$2"
   _servers_say "starting fake Cognito issuer (log $log)"
-  spawn_server "$log" "$venv/bin/python" -u "$SERVERS_ROOT/tests/support/fake_cognito.py" --port 0
-  pid=$SERVER_PID
-  await_ready "$pid" "$log" "fake issuer" 20 \
-    grep -q -m1 'listening on 127\.0\.0\.1:[0-9]*' "$log" || return 1
-  _servers_check_group "$pid" "$log" || return 1
-  line=$(grep -m1 -o 'listening on 127\.0\.0\.1:[0-9]*' "$log")
-  ISSUER_BASE="http://${line#listening on }"
+  _start_listener "fake issuer" 20 "$log" "$venv/bin/python" -u \
+    "$SERVERS_ROOT/tests/support/fake_cognito.py" --port 0 || return 1
+  ISSUER_BASE=$LISTENER_URL
   ISSUER_URL="$ISSUER_BASE/local_pool"
   _servers_say "fake issuer ready at $ISSUER_URL"
 }
