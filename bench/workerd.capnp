@@ -62,6 +62,12 @@ const config :Workerd.Config = (
     (name = "edge-ddb-cache", worker = .edgeCache),
     (name = "edge-ddb-nocache", worker = .edgeCache),
     (name = "issuer", worker = .issuerWorker),
+    (name = "base-fixtures-cache", worker = .baseFixturesCache),
+    (name = "base-ddb-cache", worker = .baseDdbCache),
+    (name = "base-ddb-nocache", worker = .baseDdbNoCache),
+    (name = "edge-base-fixtures-cache", worker = .edgeCache),
+    (name = "edge-base-ddb-cache", worker = .edgeCache),
+    (name = "edge-base-ddb-nocache", worker = .edgeCache),
     (name = "loopback", network = (allow = ["local"])),
   ],
   sockets = [
@@ -78,6 +84,9 @@ const config :Workerd.Config = (
     (name = "stats-ddb-nocache", address = "127.0.0.1:18809", http = (), service = "edge-ddb-nocache"),
     (name = "stats-fixtures-cache-auth", address = "127.0.0.1:18813", http = (), service = "edge-fixtures-cache-auth"),
     (name = "issuer", address = "127.0.0.1:18814", http = (), service = "issuer"),
+    (name = "base-fixtures-cache", address = "127.0.0.1:18815", http = (), service = "base-fixtures-cache"),
+    (name = "base-ddb-cache", address = "127.0.0.1:18816", http = (), service = "base-ddb-cache"),
+    (name = "base-ddb-nocache", address = "127.0.0.1:18817", http = (), service = "base-ddb-nocache"),
   ],
 );
 
@@ -102,6 +111,14 @@ const statusModules :List(Workerd.Worker.Module) = [
   (name = "worker/shim.mjs", esModule = embed "../build/worker/shim.mjs"),
   (name = "index.js", esModule = embed "../build/index.js"),
   (name = "index_bg.wasm", wasm = embed "../build/index_bg.wasm"),
+];
+
+# The baseline of an A/B run (BENCH_AGAINST=<bundle dir>, staged in base/ by
+# scripts/bench.sh; without one, base/ holds the measured bundle again).
+const baseModules :List(Workerd.Worker.Module) = [
+  (name = "worker/shim.mjs", esModule = embed "../base/worker/shim.mjs"),
+  (name = "index.js", esModule = embed "../base/index.js"),
+  (name = "index_bg.wasm", wasm = embed "../base/index_bg.wasm"),
 ];
 
 # The vars from wrangler.toml, then each scenario's own.
@@ -203,6 +220,57 @@ const ddbNoCache :Workerd.Worker = (
     (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
   ],
   cacheApiOutbound = "edge-ddb-nocache",
+  globalOutbound = "loopback",
+);
+
+# The A/B baseline's Workers: the same settings as their namesakes above.
+
+const baseFixturesCache :Workerd.Worker = (
+  modules = .baseModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "fixtures"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+  ],
+  cacheApiOutbound = "edge-base-fixtures-cache",
+  globalOutbound = "loopback",
+);
+
+const baseDdbCache :Workerd.Worker = (
+  modules = .baseModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "dynamodb"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "DYNAMODB_ENDPOINT", fromEnvironment = "BENCH_DYNAMODB_ENDPOINT"),
+    # Dummy credentials: dynalite checks only the Authorization header's form.
+    (name = "AWS_ACCESS_KEY_ID", text = "AKIDBENCHMARK"),
+    (name = "AWS_SECRET_ACCESS_KEY", text = "bench-secret-not-a-real-key"),
+  ],
+  cacheApiOutbound = "edge-base-ddb-cache",
+  globalOutbound = "loopback",
+);
+
+const baseDdbNoCache :Workerd.Worker = (
+  modules = .baseModules,
+  compatibilityDate = .compatibilityDate,
+  bindings = [
+    (name = "STATUS_STORE", text = "dynamodb"),
+    (name = "DYNAMODB_PROCESSING_STATUS_TABLE", text = "trade-matching-system-processing-status"),
+    (name = "AWS_REGION", text = "us-east-1"),
+    (name = "STATUS_KEY_ATTRIBUTE", text = "sessionId"),
+    (name = "DYNAMODB_ENDPOINT", fromEnvironment = "BENCH_DYNAMODB_ENDPOINT"),
+    (name = "AWS_ACCESS_KEY_ID", text = "AKIDBENCHMARK"),
+    (name = "AWS_SECRET_ACCESS_KEY", text = "bench-secret-not-a-real-key"),
+    (name = "CACHE_RUNNING_TTL_SECONDS", text = "0"),
+    (name = "CACHE_FINISHED_TTL_SECONDS", text = "0"),
+    (name = "CACHE_PENDING_TTL_SECONDS", text = "0"),
+  ],
+  cacheApiOutbound = "edge-base-ddb-nocache",
   globalOutbound = "loopback",
 );
 

@@ -53,14 +53,18 @@
 #   BENCH_CONNECTIONS (default 32), BENCH_RESULTS (default bench/RESULTS.md),
 #   BENCH_SCENARIOS (space-separated names to run, default all; floor and
 #   floor-c1 always run, as the baselines of the same run),
-#   BENCH_COLD_RUNS (cold starts of each Worker, default 7; 0 skips them).
+#   BENCH_COLD_RUNS (cold starts of each Worker, default 7; 0 skips them),
+#   BENCH_AGAINST (a second bundle directory, e.g. a build of the previous
+#   commit: an A/B run. Its Workers run right after ours in fixtures-cache,
+#   ddb-nocache-distinct(-c1) and ddb-cache-poll50, as base-<scenario>, and
+#   the results gain an "A/B" table of the two in the same workerd).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
 # The command as run, with the settings that change the results.
 command_line="bash scripts/bench.sh $*"
-for var in BENCH_RESULTS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_SCENARIOS BENCH_COLD_RUNS; do
+for var in BENCH_RESULTS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_SCENARIOS BENCH_COLD_RUNS BENCH_AGAINST; do
   [[ -n ${!var:-} ]] && command_line="$var=${!var@Q} $command_line"
 done
 command_line=${command_line% }
@@ -194,6 +198,16 @@ node_modules/.bin/esbuild bench/js-peer/worker.mjs --bundle --format=esm --platf
   --outfile="$stage/bench/js-peer.mjs" >&2 || fail "bundling the JS peer (esbuild) failed"
 cp "$bundle/worker/shim.mjs" "$stage/build/worker/"
 cp "$bundle/index.js" "$bundle/index_bg.wasm" "$stage/build/"
+against=${BENCH_AGAINST:-$bundle}
+for f in worker/shim.mjs index.js index_bg.wasm; do
+  [[ -f $against/$f ]] || fail "BENCH_AGAINST: $against/$f missing (a worker-build output directory)"
+done
+mkdir -p "$stage/base/worker"
+cp "$against/worker/shim.mjs" "$stage/base/worker/"
+cp "$against/index.js" "$against/index_bg.wasm" "$stage/base/"
+against_info=""
+[[ -n ${BENCH_AGAINST:-} ]] &&
+  against_info="$against/index_bg.wasm: $(stat -c '%s bytes, built %y' "$against/index_bg.wasm"), sha256 $(sha256sum "$against/index_bg.wasm" | cut -c1-12)"
 bundle_info="$bundle/index_bg.wasm: $(stat -c '%s bytes, built %y' "$bundle/index_bg.wasm"), sha256 $(sha256sum "$stage/build/index_bg.wasm" | cut -c1-12)"
 
 # --- criterion (optional, before any load so nothing competes) -------------
@@ -237,7 +251,7 @@ fi
 logs=$(mktemp -d)
 sockets=(floor fixtures-cache fixtures-cache-auth fixtures-nocache ddb-cache ddb-nocache js-peer
   stats-fixtures-cache stats-fixtures-cache-auth stats-fixtures-nocache stats-ddb-cache stats-ddb-nocache
-  issuer)
+  issuer base-fixtures-cache base-ddb-cache base-ddb-nocache)
 # As many distinct free ports as needed, bound together so none repeats.
 mapfile -t ports < <(python3 - $((${#sockets[@]} + 2)) <<'PY'
 import socket, sys
@@ -356,7 +370,14 @@ edge_stats() { # NAME: the edge cache's counters, or {}
 run() {
   local scenario="$1" url="$2" script="$3"
   shift 3
-  if [[ $scenario != floor* && -n ${BENCH_SCENARIOS:-} && " $BENCH_SCENARIOS " != *" $scenario "* ]]; then
+  # An A/B baseline's scenario runs when BENCH_AGAINST is set and its
+  # namesake runs.
+  local selected=$scenario
+  if [[ $scenario == base-* ]]; then
+    [[ -n ${BENCH_AGAINST:-} ]] || return 0
+    selected=${scenario#base-}
+  fi
+  if [[ $selected != floor* && -n ${BENCH_SCENARIOS:-} && " $BENCH_SCENARIOS " != *" $selected "* ]]; then
     return 0
   fi
   # Scenarios named *-c1 run at one connection (skipped when all do).
@@ -407,6 +428,7 @@ base=http://127.0.0.1
 # shared machine touches both alike.
 run floor "$base:${port[floor]}$path" bench/wrk-report.lua
 run fixtures-cache "$base:${port[fixtures-cache]}$path" bench/wrk-report.lua
+run base-fixtures-cache "$base:${port[base-fixtures-cache]}$path" bench/wrk-report.lua
 # bench/wrk-report.lua sends `Authorization: Bearer $BENCH_AUTH_TOKEN` when set.
 BENCH_AUTH_TOKEN=$auth_token run fixtures-cache-auth "$base:${port[fixtures-cache-auth]}$path" bench/wrk-report.lua
 run fixtures-nocache "$base:${port[fixtures-nocache]}$path" bench/wrk-report.lua
@@ -415,11 +437,16 @@ run js-peer "$base:${port[js-peer]}$path" bench/wrk-report.lua
 run ddb-nocache "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua
 run ddb-nocache-distinct "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua \
   session-completed "$distinct_ids"
+run base-ddb-nocache-distinct "$base:${port[base-ddb-nocache]}$path" bench/wrk-report.lua \
+  session-completed "$distinct_ids"
 run js-peer-distinct "$base:${port[js-peer]}$path" bench/wrk-report.lua session-completed "$distinct_ids"
 run ddb-cache-poll50 "$base:${port[ddb-cache]}$path" bench/wrk-report.lua session-processing "$poll_ids"
+run base-ddb-cache-poll50 "$base:${port[base-ddb-cache]}$path" bench/wrk-report.lua session-processing "$poll_ids"
 run js-peer-poll50 "$base:${port[js-peer]}$path" bench/wrk-report.lua session-processing "$poll_ids"
 run floor-c1 "$base:${port[floor]}$path" bench/wrk-report.lua
 run ddb-nocache-distinct-c1 "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua \
+  session-completed "$distinct_ids"
+run base-ddb-nocache-distinct-c1 "$base:${port[base-ddb-nocache]}$path" bench/wrk-report.lua \
   session-completed "$distinct_ids"
 run js-peer-distinct-c1 "$base:${port[js-peer]}$path" bench/wrk-report.lua \
   session-completed "$distinct_ids"
@@ -464,6 +491,7 @@ if ((with_profile)); then
   profile fixtures-cache fixtures-cache "$base:${port[fixtures-cache]}$path"
   BENCH_AUTH_TOKEN=$auth_token profile fixtures-cache-auth fixtures-cache-auth "$base:${port[fixtures-cache-auth]}$path"
   profile fixtures-nocache fixtures-nocache "$base:${port[fixtures-nocache]}$path"
+  profile ddb-cache ddb-cache "$base:${port[ddb-cache]}$path"
   profile ddb-nocache-distinct ddb-nocache "$base:${port[ddb-nocache]}$path" session-completed "$distinct_ids"
 fi
 
@@ -481,7 +509,8 @@ export BENCH_ROWS="$rows" BENCH_COMMAND="$command_line" BENCH_CRITERION_MD="$cri
   BENCH_WORKERD="$("$workerd_bin" --version 2>&1)" BENCH_WRK="$(wrk -v 2>&1 | head -n1)" \
   BENCH_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)" BENCH_DISTINCT="$distinct_ids" \
   BENCH_BUNDLE="$bundle_info" BENCH_CODE="$bundle_code" BENCH_COLD="$cold_json" BENCH_COLD_RUNS_N="$cold_runs" \
-  BENCH_SIZES="$bundle_sizes" BENCH_COMPARE="$compare_summary" BENCH_POLL="$poll_ids"
+  BENCH_SIZES="$bundle_sizes" BENCH_COMPARE="$compare_summary" BENCH_POLL="$poll_ids" \
+  BENCH_AGAINST_INFO="$against_info"
 python3 - "$results" <<'PY'
 import datetime, json, os, platform, subprocess, sys
 
@@ -551,6 +580,20 @@ if cold.get("cold-ours") and cold.get("cold-js-peer"):
         f'| cold start, launch → first 200 (median of {len(co["runs_ms"])}; min) | {co["median_ms"]:.1f} ms ({co["min_ms"]:.1f}) '
         f'| {cj["median_ms"]:.1f} ms ({cj["min_ms"]:.1f}) | – | {ratio(co["median_ms"], cj["median_ms"])} (min {ratio(co["min_ms"], cj["min_ms"])}) | – | | | | | | |')
 comparison = "\n".join(cmp_lines)
+ab_md = ""
+if os.environ.get("BENCH_AGAINST_INFO"):
+    ab = ["| scenario | this bundle req/s | baseline req/s | **req/s ratio** | this CPU µs/req | baseline CPU µs/req | **CPU change** |",
+          "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        b = by_name.get("base-" + r["scenario"])
+        if not b:
+            continue
+        a_cpu, b_cpu = r["workerd_cpu_us_per_req"], b["workerd_cpu_us_per_req"]
+        ab.append(f'| {r["scenario"]} | {r["rps"]:,.0f} | {b["rps"]:,.0f} | **{ratio(r["rps"], b["rps"])}** '
+                  f'| {a_cpu:.0f} | {b_cpu:.0f} | **{a_cpu - b_cpu:+.0f} µs** |')
+    ab_md = ("\n## A/B: this bundle against a baseline, in the same workerd\n\n"
+             f'Baseline: {os.environ["BENCH_AGAINST_INFO"]}. Each base-<scenario> ran right after its namesake.\n\n'
+             + "\n".join(ab) + "\n")
 cold_md = ""
 if cold:
     cold_md = "\n".join(
@@ -624,7 +667,7 @@ Ratios are req/s (higher is better for ours) and CPU per request (lower is bette
 - **cold start**: workerd started with a config holding only that Worker (bench/cold-ours.capnp / bench/cold-js-peer.capnp: ours with the cache off, so both answer the first request with a GetItem) on a fresh port; time from spawn to the first 200's body, {os.environ["BENCH_COLD_RUNS_N"]} launches each, alternating (bench/cold-start.mjs). It includes workerd's own start-up, the same for both.
 
 {cold_md}
-{auth_section}
+{ab_md}{auth_section}
 ## Load (requests to `/api/workflow/session-completed/status`)
 
 {table}

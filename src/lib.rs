@@ -26,6 +26,7 @@ pub mod cors;
 pub mod credentials;
 pub mod decimal;
 pub mod document;
+pub mod eager;
 pub mod error;
 pub mod http;
 pub mod metrics;

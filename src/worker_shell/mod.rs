@@ -5,22 +5,24 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 use worker::{
-    Cache, Context, Date, Delay, Env, Headers, Response, WorkerVersionMetadata, console_error,
-    event, web_sys,
+    Cache, Context, Delay, Env, Headers, Response, WorkerVersionMetadata, console_error, event,
+    web_sys, worker_sys,
 };
 
 mod bindings;
+mod request;
 mod response;
 mod webcrypto;
 
 use crate::auth::{Authenticator, HttpJwks, gate_for};
 use crate::cache::{EdgeCache, Entry, stored};
 use crate::clock::Clock;
-use crate::correlation::correlation_id;
+use crate::eager::{Eager, poll_once};
 use crate::error::event_line;
-use crate::route::path_and_query;
-use crate::service::{Authorization, Deps, Incoming, Isolate, reads_preflight_headers, serve};
+use crate::service::{Deps, Isolate, serve};
 use crate::setup::Setup;
 use crate::store::AnyStore;
 
@@ -30,6 +32,7 @@ use crate::store::AnyStore;
 struct Shell {
     isolate: Isolate<AnyStore<WorkerClock>>,
     bindings: bindings::Bindings,
+    headers: request::HeaderNames,
 }
 
 impl Shell {
@@ -47,9 +50,13 @@ impl Shell {
             )),
             None => isolate,
         };
+        let bindings = bindings::Bindings::from_env(env);
+        let headers =
+            request::HeaderNames::new(bindings.limiter.is_bound(), isolate.wants_authorization());
         Shell {
             isolate,
-            bindings: bindings::Bindings::from_env(env),
+            bindings,
+            headers,
         }
     }
 }
@@ -63,7 +70,9 @@ struct WorkerClock;
 
 impl Clock for WorkerClock {
     fn now_millis(&self) -> f64 {
-        Date::now().as_millis() as f64
+        // The static `Date.now()`: `worker::Date::now()` allocates a `Date`
+        // and reads it back, two crossings instead of one.
+        js_sys::Date::now()
     }
     async fn sleep(&self, duration: Duration) {
         Delay::from(duration).await;
@@ -82,17 +91,27 @@ fn start() {
     }));
 }
 
-// Raw `web_sys` request and response, not `worker`'s wrappers: those copy every header
-// and parse `request.cf` per request (seen in the hit path's profile).
-#[event(fetch)]
-async fn fetch(
-    request: web_sys::Request,
-    env: Env,
-    ctx: Context,
-) -> worker::Result<web_sys::Response> {
+/// The Worker's `fetch` handler (what `#[event(fetch)]` would generate,
+/// minus its promise for answers that need no I/O): the request runs
+/// synchronously up to its first wait, so a memory-tier hit, a 304 or a
+/// refusal returns its `Response` at once, and only a request that waits
+/// (a store read, a Cache API lookup) becomes a `Promise`. Raw `web_sys`
+/// request and response, not `worker`'s wrappers: those copy every header
+/// and parse `request.cf` per request.
+#[wasm_bindgen]
+pub fn fetch(request: web_sys::Request, env: Env, ctx: worker_sys::Context) -> JsValue {
+    match poll_once(handle(request, env, Context::new(ctx))) {
+        Eager::Ready(response) => response,
+        Eager::Pending(rest) => {
+            wasm_bindgen_futures::future_to_promise(async move { Ok(rest.await) }).into()
+        }
+    }
+}
+
+async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> JsValue {
     let shell = SHELL.with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(Shell::from_env(&env)))));
     let (isolate, bindings) = (&shell.isolate, &shell.bindings);
-    let mut incoming = incoming(&request, isolate, bindings.limiter.is_bound());
+    let mut incoming = request::incoming(&request, &shell.headers, random);
     if isolate.wants_location() {
         incoming.location = Some(bindings::location(&request));
     }
@@ -108,33 +127,11 @@ async fn fetch(
     for line in &outcome.log {
         console_error!("{line}");
     }
-    response::to_response(&outcome.reply)
-        .map_err(|error| worker::Error::JsError(format!("{error:?}")))
-}
-
-/// Reads only the headers the service will look at: each read crosses
-/// into JavaScript.
-fn incoming<S>(request: &web_sys::Request, isolate: &Isolate<S>, limited: bool) -> Incoming {
-    let headers = request.headers();
-    let header = |name: &str| headers.get(name).ok().flatten();
-    let header_if = |wanted: bool, name: &str| if wanted { header(name) } else { None };
-    let url = request.url();
-    let (path, query) = path_and_query(&url);
-    let method = request.method();
-    let preflight = reads_preflight_headers(&method);
-    Incoming {
-        path: path.to_owned(),
-        query: query.map(str::to_owned),
-        origin: header("origin"),
-        access_control_request_method: header_if(preflight, "access-control-request-method"),
-        access_control_request_headers: header_if(preflight, "access-control-request-headers"),
-        if_none_match: header("if-none-match"),
-        client: header_if(limited, "cf-connecting-ip"),
-        location: None,
-        authorization: header_if(isolate.wants_authorization(), "authorization").map(Authorization),
-        correlation_id: correlation_id(header("cf-ray"), random),
-        method,
-    }
+    response::to_response(&outcome.reply).unwrap_or_else(|error| {
+        let line = event_line("error", "response_failed", &format!("{error:?}"));
+        console_error!("{line}");
+        response::internal_error()
+    })
 }
 
 /// The Workers Cache API behind the service's `EdgeCache`.

@@ -2,8 +2,8 @@
 //! JavaScript: the headers travel as one newline-separated string, not one
 //! `Headers.set` call each (those calls led the hit path's CPU profile).
 
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
 use worker::web_sys;
 
 use crate::reply::Reply;
@@ -26,7 +26,7 @@ extern "C" {
     fn respond(status: u16, body: &str, block: &str) -> Result<JsValue, JsValue>;
 }
 
-pub fn to_response(reply: &Reply) -> Result<web_sys::Response, JsValue> {
+pub fn to_response(reply: &Reply) -> Result<JsValue, JsValue> {
     // Header values come from the service, built from validated text; one
     // holding a newline (which HTTP forbids anyway) would shift the pairs,
     // so it takes the slow path instead.
@@ -46,10 +46,19 @@ pub fn to_response(reply: &Reply) -> Result<web_sys::Response, JsValue> {
         block.push('\n');
         block.push_str(value);
     }
-    Ok(respond(reply.status, &reply.body, &block)?.unchecked_into())
+    respond(reply.status, &reply.body, &block)
 }
 
-fn one_by_one(reply: &Reply) -> Result<web_sys::Response, JsValue> {
+/// The answer when the runtime refused to build the service's reply.
+pub fn internal_error() -> JsValue {
+    let init = web_sys::ResponseInit::new();
+    init.set_status(500);
+    let body = r#"{"detail":"Failed to build the response"}"#;
+    web_sys::Response::new_with_opt_str_and_init(Some(body), &init)
+        .map_or(JsValue::UNDEFINED, JsValue::from)
+}
+
+fn one_by_one(reply: &Reply) -> Result<JsValue, JsValue> {
     let headers = web_sys::Headers::new()?;
     for (name, value) in &reply.headers {
         let _ = headers.set(name, value);
@@ -58,5 +67,5 @@ fn one_by_one(reply: &Reply) -> Result<web_sys::Response, JsValue> {
     init.set_status(reply.status);
     init.set_headers(&headers);
     let body = (!reply.body.is_empty()).then_some(reply.body.as_str());
-    web_sys::Response::new_with_opt_str_and_init(body, &init)
+    web_sys::Response::new_with_opt_str_and_init(body, &init).map(JsValue::from)
 }
