@@ -54,6 +54,10 @@
 #   BENCH_SCENARIOS (space-separated names to run, default all; floor and
 #   floor-c1 always run, as the baselines of the same run),
 #   BENCH_COLD_RUNS (cold starts of each Worker, default 7; 0 skips them),
+#   BENCH_PROFILE_TOP (functions listed per --profile scenario, default 18),
+#   BENCH_ROUNDS (default 1: every scenario but dynalite-direct runs that
+#   many times, in turn, and each row reports its median run by req/s: for
+#   A/B differences smaller than one run's noise),
 #   BENCH_AGAINST (a second bundle directory, e.g. a build of the previous
 #   commit: an A/B run. Its Workers run right after ours in fixtures-cache,
 #   ddb-nocache-distinct(-c1) and ddb-cache-poll50, as base-<scenario>, and
@@ -64,7 +68,7 @@ root=$PWD
 
 # The command as run, with the settings that change the results.
 command_line="bash scripts/bench.sh $*"
-for var in BENCH_RESULTS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_SCENARIOS BENCH_COLD_RUNS BENCH_AGAINST; do
+for var in BENCH_RESULTS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_SCENARIOS BENCH_COLD_RUNS BENCH_AGAINST BENCH_ROUNDS; do
   [[ -n ${!var:-} ]] && command_line="$var=${!var@Q} $command_line"
 done
 command_line=${command_line% }
@@ -426,30 +430,34 @@ PY
 base=http://127.0.0.1
 # Each of ours right before its JS peer counterpart, so that drift on the
 # shared machine touches both alike.
-run floor "$base:${port[floor]}$path" bench/wrk-report.lua
-run fixtures-cache "$base:${port[fixtures-cache]}$path" bench/wrk-report.lua
-run base-fixtures-cache "$base:${port[base-fixtures-cache]}$path" bench/wrk-report.lua
-# bench/wrk-report.lua sends `Authorization: Bearer $BENCH_AUTH_TOKEN` when set.
-BENCH_AUTH_TOKEN=$auth_token run fixtures-cache-auth "$base:${port[fixtures-cache-auth]}$path" bench/wrk-report.lua
-run fixtures-nocache "$base:${port[fixtures-nocache]}$path" bench/wrk-report.lua
-run ddb-cache "$base:${port[ddb-cache]}$path" bench/wrk-report.lua
-run js-peer "$base:${port[js-peer]}$path" bench/wrk-report.lua
-run ddb-nocache "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua
-run ddb-nocache-distinct "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua \
-  session-completed "$distinct_ids"
-run base-ddb-nocache-distinct "$base:${port[base-ddb-nocache]}$path" bench/wrk-report.lua \
-  session-completed "$distinct_ids"
-run js-peer-distinct "$base:${port[js-peer]}$path" bench/wrk-report.lua session-completed "$distinct_ids"
-run ddb-cache-poll50 "$base:${port[ddb-cache]}$path" bench/wrk-report.lua session-processing "$poll_ids"
-run base-ddb-cache-poll50 "$base:${port[base-ddb-cache]}$path" bench/wrk-report.lua session-processing "$poll_ids"
-run js-peer-poll50 "$base:${port[js-peer]}$path" bench/wrk-report.lua session-processing "$poll_ids"
-run floor-c1 "$base:${port[floor]}$path" bench/wrk-report.lua
-run ddb-nocache-distinct-c1 "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua \
-  session-completed "$distinct_ids"
-run base-ddb-nocache-distinct-c1 "$base:${port[base-ddb-nocache]}$path" bench/wrk-report.lua \
-  session-completed "$distinct_ids"
-run js-peer-distinct-c1 "$base:${port[js-peer]}$path" bench/wrk-report.lua \
-  session-completed "$distinct_ids"
+rounds=${BENCH_ROUNDS:-1}
+for ((round = 1; round <= rounds; round++)); do
+  ((rounds > 1)) && say "round $round of $rounds"
+  run floor "$base:${port[floor]}$path" bench/wrk-report.lua
+  run fixtures-cache "$base:${port[fixtures-cache]}$path" bench/wrk-report.lua
+  run base-fixtures-cache "$base:${port[base-fixtures-cache]}$path" bench/wrk-report.lua
+  # bench/wrk-report.lua sends `Authorization: Bearer $BENCH_AUTH_TOKEN` when set.
+  BENCH_AUTH_TOKEN=$auth_token run fixtures-cache-auth "$base:${port[fixtures-cache-auth]}$path" bench/wrk-report.lua
+  run fixtures-nocache "$base:${port[fixtures-nocache]}$path" bench/wrk-report.lua
+  run ddb-cache "$base:${port[ddb-cache]}$path" bench/wrk-report.lua
+  run js-peer "$base:${port[js-peer]}$path" bench/wrk-report.lua
+  run ddb-nocache "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua
+  run ddb-nocache-distinct "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua \
+    session-completed "$distinct_ids"
+  run base-ddb-nocache-distinct "$base:${port[base-ddb-nocache]}$path" bench/wrk-report.lua \
+    session-completed "$distinct_ids"
+  run js-peer-distinct "$base:${port[js-peer]}$path" bench/wrk-report.lua session-completed "$distinct_ids"
+  run ddb-cache-poll50 "$base:${port[ddb-cache]}$path" bench/wrk-report.lua session-processing "$poll_ids"
+  run base-ddb-cache-poll50 "$base:${port[base-ddb-cache]}$path" bench/wrk-report.lua session-processing "$poll_ids"
+  run js-peer-poll50 "$base:${port[js-peer]}$path" bench/wrk-report.lua session-processing "$poll_ids"
+  run floor-c1 "$base:${port[floor]}$path" bench/wrk-report.lua
+  run ddb-nocache-distinct-c1 "$base:${port[ddb-nocache]}$path" bench/wrk-report.lua \
+    session-completed "$distinct_ids"
+  run base-ddb-nocache-distinct-c1 "$base:${port[base-ddb-nocache]}$path" bench/wrk-report.lua \
+    session-completed "$distinct_ids"
+  run js-peer-distinct-c1 "$base:${port[js-peer]}$path" bench/wrk-report.lua \
+    session-completed "$distinct_ids"
+done
 run dynalite-direct "$dynamodb_endpoint/" bench/wrk-getitem.lua "$table" sessionId session-completed
 
 # --- cold start: launch -> first 200, ours and the JS peer in turn ----------
@@ -483,7 +491,7 @@ profile() { # SCENARIO SERVICE URL [SCRIPT ARGS...]
   local load=$!
   sleep 0.5
   out=$(timeout $((duration + 40)) node --no-warnings --experimental-websocket bench/profile.mjs \
-    "127.0.0.1:$inspector_port" "$service" $((duration - 1)) 18) || out="(profiling failed)"
+    "127.0.0.1:$inspector_port" "$service" $((duration - 1)) "${BENCH_PROFILE_TOP:-18}") || out="(profiling failed)"
   wait "$load" || true
   profiles_md+=$'\n'"### $scenario ($service)"$'\n\n```\n'"$out"$'\n```\n'
 }
@@ -514,7 +522,18 @@ export BENCH_ROWS="$rows" BENCH_COMMAND="$command_line" BENCH_CRITERION_MD="$cri
 python3 - "$results" <<'PY'
 import datetime, json, os, platform, subprocess, sys
 
-rows = [json.loads(line) for line in open(os.environ["BENCH_ROWS"])]
+runs = [json.loads(line) for line in open(os.environ["BENCH_ROWS"])]
+# BENCH_ROUNDS > 1: one row per scenario, its median run by req/s, with the
+# CPU per request of every run alongside.
+grouped = {}
+for r in runs:
+    grouped.setdefault(r["scenario"], []).append(r)
+rows = []
+for name, group in grouped.items():
+    ranked = sorted(group, key=lambda r: r["rps"])
+    row = dict(ranked[(len(ranked) - 1) // 2])
+    row["runs_cpu"] = [round(r["workerd_cpu_us_per_req"]) for r in group]
+    rows.append(row)
 def sh(*cmd):
     try:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
@@ -582,15 +601,17 @@ if cold.get("cold-ours") and cold.get("cold-js-peer"):
 comparison = "\n".join(cmp_lines)
 ab_md = ""
 if os.environ.get("BENCH_AGAINST_INFO"):
-    ab = ["| scenario | this bundle req/s | baseline req/s | **req/s ratio** | this CPU µs/req | baseline CPU µs/req | **CPU change** |",
-          "|---|---:|---:|---:|---:|---:|---:|"]
+    ab = ["| scenario | this bundle req/s | baseline req/s | **req/s ratio** | this CPU µs/req | baseline CPU µs/req | **CPU change** (median of per-round differences) | runs: this / baseline CPU µs/req |",
+          "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         b = by_name.get("base-" + r["scenario"])
         if not b:
             continue
-        a_cpu, b_cpu = r["workerd_cpu_us_per_req"], b["workerd_cpu_us_per_req"]
+        diffs = sorted(x - y for x, y in zip(r["runs_cpu"], b["runs_cpu"]))
+        change = (diffs[(len(diffs) - 1) // 2] + diffs[len(diffs) // 2]) / 2
         ab.append(f'| {r["scenario"]} | {r["rps"]:,.0f} | {b["rps"]:,.0f} | **{ratio(r["rps"], b["rps"])}** '
-                  f'| {a_cpu:.0f} | {b_cpu:.0f} | **{a_cpu - b_cpu:+.0f} µs** |')
+                  f'| {r["workerd_cpu_us_per_req"]:.0f} | {b["workerd_cpu_us_per_req"]:.0f} | **{change:+.0f} µs** '
+                  f'| {" ".join(map(str, r["runs_cpu"]))} / {" ".join(map(str, b["runs_cpu"]))} |')
     ab_md = ("\n## A/B: this bundle against a baseline, in the same workerd\n\n"
              f'Baseline: {os.environ["BENCH_AGAINST_INFO"]}. Each base-<scenario> ran right after its namesake.\n\n'
              + "\n".join(ab) + "\n")

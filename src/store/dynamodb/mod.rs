@@ -30,6 +30,9 @@ pub const MAX_BODY_BYTES: u64 = 2 * 1024 * 1024;
 /// One region's copy of the table, with its breaker.
 struct Replica {
     table: Table,
+    /// The GetItem URL, parsed once: reqwest would parse the string again
+    /// for every request, and the answer's URL is compared with it.
+    url: Option<reqwest::Url>,
     breaker: Breaker,
 }
 
@@ -60,6 +63,7 @@ impl<C: Clock> DynamoStore<C> {
             replicas: replicas
                 .into_iter()
                 .map(|table| Replica {
+                    url: reqwest::Url::parse(&format!("{}/", table.endpoint)).ok(),
                     table,
                     breaker: Breaker::default(),
                 })
@@ -79,11 +83,11 @@ impl<C: Clock> DynamoStore<C> {
     /// answer said leaves here without secrets and bounded in length.
     async fn attempt(
         &self,
-        table: &Table,
+        replica: &Replica,
         id: &SessionId,
         timeout: Duration,
     ) -> Result<Option<Item>, StoreError> {
-        self.send(table, id, timeout).await.map_err(|error| {
+        self.send(replica, id, timeout).await.map_err(|error| {
             error.map_texts(|text| {
                 redact::bounded(
                     &redact::for_log(text, Some(&self.credentials)),
@@ -95,10 +99,11 @@ impl<C: Clock> DynamoStore<C> {
 
     async fn send(
         &self,
-        table: &Table,
+        replica: &Replica,
         id: &SessionId,
         timeout: Duration,
     ) -> Result<Option<Item>, StoreError> {
+        let table = &replica.table;
         let now = UNIX_EPOCH + Duration::from_millis(self.clock.now_millis().max(0.0) as u64);
         let get_item = GetItem {
             table,
@@ -106,8 +111,11 @@ impl<C: Clock> DynamoStore<C> {
             consistent_read: self.consistent_read,
         };
         let signed = get_item.sign(&self.credentials, now)?;
-        let mut builder = crate::http::no_redirects(self.client.post(&signed.url).timeout(timeout))
-            .body(signed.body);
+        let post = match &replica.url {
+            Some(url) if url.as_str() == signed.url => self.client.post(url.clone()),
+            _ => self.client.post(&signed.url),
+        };
+        let mut builder = crate::http::no_redirects(post.timeout(timeout)).body(signed.body);
         for (name, value) in &signed.headers {
             builder = builder.header(name, value);
         }
@@ -119,8 +127,15 @@ impl<C: Clock> DynamoStore<C> {
         let status = response.status().as_u16();
         // A redirect is not followed (`http::no_redirects`), and an answer from
         // anywhere but the endpoint is not DynamoDB's: neither is trusted.
-        let asked = reqwest::Url::parse(&signed.url).ok();
-        if asked.as_ref() != Some(response.url()) || (300..400).contains(&status) {
+        let parsed;
+        let asked = match &replica.url {
+            Some(url) if url.as_str() == signed.url => Some(url),
+            _ => {
+                parsed = reqwest::Url::parse(&signed.url).ok();
+                parsed.as_ref()
+            }
+        };
+        if asked != Some(response.url()) || (300..400).contains(&status) {
             return Err(StoreError::Body {
                 status,
                 problem: "the endpoint answered with a redirect, which is not followed".to_owned(),
@@ -256,7 +271,7 @@ impl<C: Clock> StatusStore for DynamoStore<C> {
                             "no DynamoDB region configured".to_owned(),
                         ));
                     };
-                    let result = self.attempt(&replica.table, id, timeout).await;
+                    let result = self.attempt(replica, id, timeout).await;
                     let region = replica.table.region.as_str();
                     let transition = match &result {
                         Err(error) if error.is_retryable() => {

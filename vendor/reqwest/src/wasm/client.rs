@@ -5,7 +5,6 @@ use std::convert::TryInto;
 use std::{fmt, future::Future, sync::Arc};
 use url::Url;
 use wasm_bindgen::prelude::{wasm_bindgen, UnwrapThrowExt as _};
-use wasm_bindgen::JsCast;
 
 use super::{AbortGuard, Request, RequestBuilder, Response};
 use crate::IntoUrl;
@@ -219,20 +218,19 @@ async fn fetch(req: Request) -> crate::Result<Response> {
         init.set_referrer_policy(policy);
     }
 
-    // convert HeaderMap to Headers
-    let js_headers = web_sys::Headers::new()
+    // convert HeaderMap to Headers, in one call
+    let mut block = String::new();
+    for (name, value) in req.headers() {
+        if !block.is_empty() {
+            block.push('\n');
+        }
+        block.push_str(name.as_str());
+        block.push('\n');
+        block.push_str(value.to_str().map_err(crate::error::builder)?);
+    }
+    let js_headers = super::headers_from_block(&block)
         .map_err(crate::error::wasm)
         .map_err(crate::error::builder)?;
-
-    for (name, value) in req.headers() {
-        js_headers
-            .append(
-                name.as_str(),
-                value.to_str().map_err(crate::error::builder)?,
-            )
-            .map_err(crate::error::wasm)
-            .map_err(crate::error::builder)?;
-    }
     init.headers(&js_headers.into());
 
     // When req.cors is true, do nothing because the default mode is 'cors'
@@ -284,24 +282,18 @@ async fn fetch(req: Request) -> crate::Result<Response> {
     // Convert from the js Response
     let mut resp = http::Response::builder().status(js_resp.status());
 
-    let url = Url::parse(&js_resp.url()).expect_throw("url parse");
+    // Without a redirect the answer's URL is the request's: no need to parse it again.
+    let resp_url = js_resp.url();
+    let url = if resp_url == req.url().as_str() {
+        req.url().clone()
+    } else {
+        Url::parse(&resp_url).expect_throw("url parse")
+    };
 
-    let js_headers = js_resp.headers();
-    for item in js_headers.entries() {
-        let item = item.expect_throw("headers iterator doesn't throw");
-        let item: js_sys::Array = item.dyn_into().expect_throw("header item is an array");
-
-        let name = item
-            .get(0)
-            .as_string()
-            .expect_throw("header name is a string");
-
-        let value = item
-            .get(1)
-            .as_string()
-            .expect_throw("header value is a string");
-
-        resp = resp.header(&name, &value);
+    let block = super::headers_to_block(&js_resp.headers());
+    let mut fields = block.split('\n');
+    while let (Some(name), Some(value)) = (fields.next(), fields.next()) {
+        resp = resp.header(name, value);
     }
 
     resp.body(js_resp)

@@ -1,8 +1,7 @@
 use std::convert::TryInto;
 use std::time::Duration;
 
-use js_sys::Function;
-use wasm_bindgen::prelude::{wasm_bindgen, Closure};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, AbortSignal};
 
@@ -21,11 +20,39 @@ pub use self::response::Response;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = "setTimeout")]
-    fn set_timeout(handler: &Function, timeout: i32) -> JsValue;
-
     #[wasm_bindgen(js_name = "clearTimeout")]
     fn clear_timeout(handle: JsValue) -> JsValue;
+}
+
+// Headers cross between Rust and JS as one newline-separated block (names
+// and values cannot hold a newline), one call instead of one per header, or
+// several per header when reading a response's. The timeout's callback is
+// plain JS, so arming it creates no Rust closure for the JS glue to track.
+#[wasm_bindgen(inline_js = r#"
+export function headers_from_block(block) {
+  const headers = new Headers();
+  if (block.length > 0) {
+    const parts = block.split("\n");
+    for (let i = 0; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);
+  }
+  return headers;
+}
+export function headers_to_block(headers) {
+  let block = "";
+  for (const [name, value] of headers) {
+    block += (block.length > 0 ? "\n" : "") + name + "\n" + value;
+  }
+  return block;
+}
+export function abort_after(controller, ms) {
+  return setTimeout(() => controller.abort("reqwest::errors::TimedOut"), ms);
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn headers_from_block(block: &str) -> Result<web_sys::Headers, JsValue>;
+    fn headers_to_block(headers: &web_sys::Headers) -> String;
+    fn abort_after(controller: &AbortController, ms: i32) -> JsValue;
 }
 
 async fn promise<T>(promise: js_sys::Promise) -> Result<T, crate::error::BoxError>
@@ -44,7 +71,7 @@ where
 /// A guard that cancels a fetch request when dropped.
 struct AbortGuard {
     ctrl: AbortController,
-    timeout: Option<(JsValue, Closure<dyn FnMut()>)>,
+    timeout: Option<JsValue>,
     /// Set once the body has been read in full: nothing is left to cancel.
     done: bool,
 }
@@ -70,14 +97,11 @@ impl AbortGuard {
     }
 
     fn timeout(&mut self, timeout: Duration) {
-        let ctrl = self.ctrl.clone();
-        let abort =
-            Closure::once(move || ctrl.abort_with_reason(&"reqwest::errors::TimedOut".into()));
-        let timeout = set_timeout(
-            abort.as_ref().unchecked_ref::<js_sys::Function>(),
+        let timeout = abort_after(
+            &self.ctrl,
             timeout.as_millis().try_into().expect("timeout"),
         );
-        if let Some((id, _)) = self.timeout.replace((timeout, abort)) {
+        if let Some(id) = self.timeout.replace(timeout) {
             clear_timeout(id);
         }
     }
@@ -89,7 +113,7 @@ impl Drop for AbortGuard {
         if !self.done {
             self.ctrl.abort();
         }
-        if let Some((id, _)) = self.timeout.take() {
+        if let Some(id) = self.timeout.take() {
             clear_timeout(id);
         }
     }
