@@ -28,6 +28,7 @@ pub mod decimal;
 pub mod document;
 pub mod eager;
 pub mod error;
+pub mod float_text;
 pub mod http;
 pub mod metrics;
 pub mod rate_limit;

@@ -5,6 +5,8 @@
 //! the world as it can. The order is a pure function of the request's
 //! location (Cloudflare's `request.cf`) and the configured regions.
 
+use crate::float_text::finite_f64;
+
 /// A point on the globe, in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Coordinates {
@@ -28,8 +30,7 @@ impl Location {
         longitude: Option<String>,
         continent: Option<String>,
     ) -> Location {
-        let number =
-            |text: Option<String>| text?.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let number = |text: Option<String>| finite_f64(text?.trim());
         Location {
             coordinates: number(latitude)
                 .zip(number(longitude))

@@ -2,6 +2,7 @@
 //! the entry's fields in headers. The Worker shell only copies these pairs.
 
 use crate::cache::Entry;
+use crate::float_text::finite_f64;
 
 const STORED_AT: &str = "x-stored-at";
 const TTL: &str = "x-edge-ttl";
@@ -23,10 +24,7 @@ pub fn to_headers(entry: &Entry) -> [(&'static str, String); 5] {
 pub fn from_response(header: impl Fn(&str) -> Option<String>, body: String) -> Option<Entry> {
     Some(Entry {
         etag: header("etag")?,
-        stored_at_ms: header(STORED_AT)?
-            .parse()
-            .ok()
-            .filter(|ms: &f64| ms.is_finite())?,
+        stored_at_ms: finite_f64(&header(STORED_AT)?)?,
         ttl: header(TTL)?.parse().ok()?,
         body,
     })
