@@ -5,6 +5,7 @@
 #
 #   socket               service
 #   floor                a constant ~800-byte JSON from a tiny JS Worker
+#   floor-headers        the same with our hit answer's nine headers
 #   fixtures-cache       our Worker, fixture store, edge cache on (hit path)
 #   fixtures-cache-auth  the same with AUTH_MODE=optional (Cognito settings
 #                        pointing at the issuer socket): the hit path plus an
@@ -50,6 +51,7 @@ using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "floor", worker = .floorWorker),
+    (name = "floor-headers", worker = .floorHeadersWorker),
     (name = "fixtures-cache", worker = .fixturesCache),
     (name = "fixtures-cache-auth", worker = .fixturesCacheAuth),
     (name = "fixtures-nocache", worker = .fixturesNoCache),
@@ -72,6 +74,7 @@ const config :Workerd.Config = (
   ],
   sockets = [
     (name = "floor", address = "127.0.0.1:18800", http = (), service = "floor"),
+    (name = "floor-headers", address = "127.0.0.1:18818", http = (), service = "floor-headers"),
     (name = "fixtures-cache", address = "127.0.0.1:18801", http = (), service = "fixtures-cache"),
     (name = "fixtures-cache-auth", address = "127.0.0.1:18812", http = (), service = "fixtures-cache-auth"),
     (name = "fixtures-nocache", address = "127.0.0.1:18802", http = (), service = "fixtures-nocache"),
@@ -93,7 +96,20 @@ const config :Workerd.Config = (
 const compatibilityDate :Text = "2026-05-01";
 
 const floorWorker :Workerd.Worker = (
-  modules = [(name = "floor.mjs", esModule = embed "floor.mjs")],
+  modules = [
+    (name = "floor.mjs", esModule = embed "floor.mjs"),
+    (name = "floor-body.mjs", esModule = embed "floor-body.mjs"),
+  ],
+  compatibilityDate = .compatibilityDate,
+  globalOutbound = "loopback",
+);
+
+# The floor with our hit's nine headers (bench/floor-headers.mjs).
+const floorHeadersWorker :Workerd.Worker = (
+  modules = [
+    (name = "floor-headers.mjs", esModule = embed "floor-headers.mjs"),
+    (name = "floor-body.mjs", esModule = embed "floor-body.mjs"),
+  ],
   compatibilityDate = .compatibilityDate,
   globalOutbound = "loopback",
 );

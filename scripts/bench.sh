@@ -3,6 +3,8 @@
 # `wrangler dev`, whose proxy costs ~10x), all scenarios in one run:
 #
 #   floor                 a constant ~800-byte JSON from a tiny JS Worker
+#   floor-headers         the same with the nine headers of our hit's answer
+#                         (what the contract's headers cost the runtime)
 #   fixtures-cache        our Worker, fixture store, edge-cache hit path
 #   fixtures-cache-auth   the same with AUTH_MODE=optional and a valid RS256
 #                         token on every request (WebCrypto verification on
@@ -192,7 +194,7 @@ fi
 # relative: ../build/...), so a rebuild of build/ during the run changes nothing.
 stage=$(mktemp -d)
 mkdir -p "$stage/bench" "$stage/build/worker"
-cp bench/workerd.capnp bench/cold-ours.capnp bench/cold-js-peer.capnp bench/floor.mjs bench/edge-cache.mjs \
+cp bench/workerd.capnp bench/cold-ours.capnp bench/cold-js-peer.capnp bench/floor.mjs bench/floor-body.mjs bench/floor-headers.mjs bench/edge-cache.mjs \
   bench/issuer.mjs "$stage/bench/"
 # The JS peer, bundled the way wrangler would (esbuild, one ES module,
 # aws4fetch from node_modules, not minified: wrangler's default).
@@ -253,7 +255,7 @@ fi
 
 # --- servers ---------------------------------------------------------------
 logs=$(mktemp -d)
-sockets=(floor fixtures-cache fixtures-cache-auth fixtures-nocache ddb-cache ddb-nocache js-peer
+sockets=(floor floor-headers fixtures-cache fixtures-cache-auth fixtures-nocache ddb-cache ddb-nocache js-peer
   stats-fixtures-cache stats-fixtures-cache-auth stats-fixtures-nocache stats-ddb-cache stats-ddb-nocache
   issuer base-fixtures-cache base-ddb-cache base-ddb-nocache)
 # As many distinct free ports as needed, bound together so none repeats.
@@ -434,6 +436,7 @@ rounds=${BENCH_ROUNDS:-1}
 for ((round = 1; round <= rounds; round++)); do
   ((rounds > 1)) && say "round $round of $rounds"
   run floor "$base:${port[floor]}$path" bench/wrk-report.lua
+  run floor-headers "$base:${port[floor-headers]}$path" bench/wrk-report.lua
   run fixtures-cache "$base:${port[fixtures-cache]}$path" bench/wrk-report.lua
   run base-fixtures-cache "$base:${port[base-fixtures-cache]}$path" bench/wrk-report.lua
   # bench/wrk-report.lua sends `Authorization: Bearer $BENCH_AUTH_TOKEN` when set.
