@@ -114,6 +114,15 @@ const floorHeadersWorker :Workerd.Worker = (
   globalOutbound = "loopback",
 );
 
+# Cold-start baseline (bench/cold-wasm-load.capnp): only compiles our wasm.
+const wasmLoad :Workerd.Worker = (
+  modules = [
+    (name = "wasm-load.mjs", esModule = embed "wasm-load.mjs"),
+    (name = "index_bg.wasm", wasm = embed "../build/index_bg.wasm"),
+  ],
+  compatibilityDate = .compatibilityDate,
+);
+
 const edgeCache :Workerd.Worker = (
   modules = [(name = "edge-cache.mjs", esModule = embed "edge-cache.mjs")],
   compatibilityDate = .compatibilityDate,

@@ -194,7 +194,8 @@ fi
 # relative: ../build/...), so a rebuild of build/ during the run changes nothing.
 stage=$(mktemp -d)
 mkdir -p "$stage/bench" "$stage/build/worker"
-cp bench/workerd.capnp bench/cold-ours.capnp bench/cold-js-peer.capnp bench/floor.mjs bench/floor-body.mjs bench/floor-headers.mjs bench/edge-cache.mjs \
+cp bench/workerd.capnp bench/cold-ours.capnp bench/cold-js-peer.capnp bench/cold-floor.capnp \
+  bench/cold-wasm-load.capnp bench/wasm-load.mjs bench/floor.mjs bench/floor-body.mjs bench/floor-headers.mjs bench/edge-cache.mjs \
   bench/issuer.mjs "$stage/bench/"
 # The JS peer, bundled the way wrangler would (esbuild, one ES module,
 # aws4fetch from node_modules, not minified: wrangler's default).
@@ -466,10 +467,14 @@ run dynalite-direct "$dynamodb_endpoint/" bench/wrk-getitem.lua "$table" session
 # --- cold start: launch -> first 200, ours and the JS peer in turn ----------
 cold_json='{}'
 if ((cold_runs > 0)); then
-  say "cold start: $cold_runs launches each of ours and the JS peer (workerd with one Worker)"
-  cold_json=$(BENCH_DYNAMODB_ENDPOINT=$dynamodb_endpoint timeout $((cold_runs * 2 * 35 + 30)) \
+  # cold-floor and cold-wasm-load split ours into its parts: workerd's own
+  # start-up, then compiling our wasm, then the rest (instantiating it, the
+  # JS glue, the first request).
+  say "cold start: $cold_runs launches each of ours, the JS peer, the floor and a wasm-only loader (workerd with one Worker)"
+  cold_json=$(BENCH_DYNAMODB_ENDPOINT=$dynamodb_endpoint timeout $((cold_runs * 4 * 35 + 30)) \
     node bench/cold-start.mjs "$workerd_bin" /api/workflow/session-completed-1/status "$cold_runs" \
-    "$stage/bench/cold-ours.capnp" "$stage/bench/cold-js-peer.capnp" 2>"$logs/cold-start.log") ||
+    "$stage/bench/cold-ours.capnp" "$stage/bench/cold-js-peer.capnp" \
+    "$stage/bench/cold-floor.capnp" "$stage/bench/cold-wasm-load.capnp" 2>"$logs/cold-start.log") ||
     fail "cold-start measurement failed" "$logs/cold-start.log"
   say "cold start: $cold_json"
 fi
@@ -688,7 +693,7 @@ Ratios are req/s (higher is better for ours) and CPU per request (lower is bette
 - **JS peer**: bench/js-peer/worker.mjs, the same job written the way a Workers team would: an aws4fetch-signed GetItem per request, the document built by hand, no cache, bundled by esbuild with aws4fetch ({sizes["js_raw"]:,} bytes, {sizes["js_gzip"]:,} gzipped). Before the load, ours (DynamoDB store, cache off) and the JS peer answered the same ids byte for byte: {os.environ["BENCH_COMPARE"]}.
 - **ours**: {sizes["ours_wasm"]:,} + {sizes["ours_js"]:,} bytes (wasm + index.js), {sizes["ours_gzip"]:,} gzipped (wasm alone {sizes["ours_wasm_gzip"]:,}).
 - **hit**: ours serves every request from its memory tier; the JS peer has no cache, so it does a GetItem for each (the honest alternative). **polling**: {os.environ["BENCH_POLL"]} ids of a running session (`session-processing`, cache TTL 3 s) round-robin, the way the portal polls: ours serves mostly hits and refreshes each id every few seconds, the JS peer reads DynamoDB every time.
-- **cold start**: workerd started with a config holding only that Worker (bench/cold-ours.capnp / bench/cold-js-peer.capnp: ours with the cache off, so both answer the first request with a GetItem) on a fresh port; time from spawn to the first 200's body, {os.environ["BENCH_COLD_RUNS_N"]} launches each, alternating (bench/cold-start.mjs). It includes workerd's own start-up, the same for both.
+- **cold start**: workerd started with a config holding only that Worker (bench/cold-ours.capnp / bench/cold-js-peer.capnp: ours with the cache off, so both answer the first request with a GetItem) on a fresh port; time from spawn to the first 200's body, {os.environ["BENCH_COLD_RUNS_N"]} launches each, alternating (bench/cold-start.mjs). It includes workerd's own start-up, the same for both. Beside them, to split ours into parts: **cold-floor** (the constant floor alone: workerd's start-up and a first answer) and **cold-wasm-load** (a JS Worker that only imports our index_bg.wasm, bench/wasm-load.mjs: plus compiling the module); ours minus cold-wasm-load is instantiating the module, the JS glue and the first request.
 
 {cold_md}
 {ab_md}{auth_section}
