@@ -19,6 +19,10 @@ export function respond(status, body, block) {
     for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
   }
   // A null-body status (204, 304) and HEAD answers must have no body at all.
+  // The body arrives as a view of the wasm memory: the Response constructor
+  // copies a BufferSource's bytes (Fetch, "extract a body"), so the view may
+  // change afterwards, and the UTF-8 text is neither decoded here nor
+  // encoded again by the runtime.
   const content = body.length > 0 ? body : null;
   try {
     return new Response(content, { status, headers });
@@ -34,7 +38,7 @@ export function respond(status, body, block) {
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
-    fn respond(status: u16, body: &str, block: &str) -> Result<JsValue, JsValue>;
+    fn respond(status: u16, body: &[u8], block: &str) -> Result<JsValue, JsValue>;
 }
 
 pub fn to_response(reply: &Reply) -> Result<JsValue, JsValue> {
@@ -57,7 +61,7 @@ pub fn to_response(reply: &Reply) -> Result<JsValue, JsValue> {
         block.push('\n');
         block.push_str(value);
     }
-    respond(reply.status, &reply.body, &block)
+    respond(reply.status, reply.body.as_bytes(), &block)
 }
 
 /// The answer when the runtime refused to build the service's reply.
