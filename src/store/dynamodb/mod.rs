@@ -111,9 +111,19 @@ impl<C: Clock> DynamoStore<C> {
             consistent_read: self.consistent_read,
         };
         let signed = get_item.sign(&self.credentials, now)?;
-        let post = match &replica.url {
-            Some(url) if url.as_str() == signed.url => self.client.post(url.clone()),
-            _ => self.client.post(&signed.url),
+        // The URL parsed once per isolate, unless signing produced another
+        // spelling; `None` lets reqwest report an unparsable one.
+        let parsed;
+        let asked = match &replica.url {
+            Some(url) if url.as_str() == signed.url => Some(url),
+            _ => {
+                parsed = reqwest::Url::parse(&signed.url).ok();
+                parsed.as_ref()
+            }
+        };
+        let post = match asked {
+            Some(url) => self.client.post(url.clone()),
+            None => self.client.post(&signed.url),
         };
         let mut builder = crate::http::no_redirects(post.timeout(timeout)).body(signed.body);
         for (name, value) in &signed.headers {
@@ -127,14 +137,6 @@ impl<C: Clock> DynamoStore<C> {
         let status = response.status().as_u16();
         // A redirect is not followed (`http::no_redirects`), and an answer from
         // anywhere but the endpoint is not DynamoDB's: neither is trusted.
-        let parsed;
-        let asked = match &replica.url {
-            Some(url) if url.as_str() == signed.url => Some(url),
-            _ => {
-                parsed = reqwest::Url::parse(&signed.url).ok();
-                parsed.as_ref()
-            }
-        };
         if asked != Some(response.url()) || (300..400).contains(&status) {
             return Err(StoreError::Body {
                 status,
